@@ -1,0 +1,1 @@
+"""The broadcast controller: scheduler, relay, player and control channel of the Pi."""

@@ -1,0 +1,124 @@
+"""Subcommands of the controller: the daemon, and talking to it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from village.cli import EXIT_NOT_RUNNING, EXIT_OK, Registry, print_json
+from village.config import Config
+from village.messages import say
+
+
+def cmd_controller(args: argparse.Namespace, config: Config) -> int:
+    from controller.daemon import run_controller
+
+    return run_controller(config)
+
+
+def cmd_play_now(args: argparse.Namespace, config: Config) -> int:
+    from controller.control import send_command
+
+    answer = send_command(
+        config.control_socket,
+        "play-now",
+        segments=args.segments,
+        priority=args.priority,
+        timeout=40,
+    )
+    print(say("play_started", segments=", ".join(answer.get("segments", []))))
+    return EXIT_OK
+
+
+def cmd_stop(args: argparse.Namespace, config: Config) -> int:
+    from controller.control import send_command
+
+    answer = send_command(config.control_socket, "stop")
+    print(say("stopped" if answer.get("stopped") else "nothing_to_stop"))
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, config: Config) -> int:
+    from controller.control import send_command
+    from controller.errors import ControlError
+
+    try:
+        status = send_command(config.control_socket, "status")
+    except ControlError as exc:
+        if args.json:
+            print_json({"ok": False, "state": "not running", "error": str(exc)})
+        else:
+            print(say("not_running", detail=exc), file=sys.stderr)
+        return EXIT_NOT_RUNNING
+    if args.json:
+        print_json(status)
+        return EXIT_OK
+    print(
+        say(
+            "status_line",
+            state=status["state"],
+            relay=say("on") if status["relay"] else say("off"),
+            clock=say("clock_ok") if status["clock_synchronized"] else say("clock_bad"),
+        )
+    )
+    if status.get("next_slot"):
+        print(
+            say(
+                "status_next",
+                start=status["next_slot"]["start"],
+                title=status["next_slot"]["title"],
+            )
+        )
+    last = status.get("last_broadcast")
+    if last:
+        print(
+            say(
+                "status_last",
+                start=last.get("planned_start"),
+                title=last.get("title"),
+                outcome=say(f"outcome_{last.get('outcome', 'missed')}"),
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_relay_off(args: argparse.Namespace, config: Config) -> int:
+    """Ask the daemon; if it is dead, drive the pin directly."""
+    from controller.control import send_command
+    from controller.errors import ControlError
+
+    try:
+        send_command(config.control_socket, "relay-off", timeout=5)
+        print(say("relay_off_daemon"))
+        return EXIT_OK
+    except ControlError:
+        pass
+    from controller.relay import ensure_pin_factory, force_off
+
+    force_off(config.relay.pin, config.relay.active_high, ensure_pin_factory())
+    print(say("relay_off_done", pin=config.relay.pin))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from controller.demo import run_demo
+
+    return run_demo(config, headless=args.headless, keep=args.keep, data_given=bool(args.data))
+
+
+def register(registry: Registry) -> None:
+    daemon = registry.command("controller", cmd_controller, "run the broadcast controller daemon")
+    daemon.set_defaults(default_verbosity=1)
+    play = registry.command("play-now", cmd_play_now, "broadcast now (default: next slot's)")
+    play.add_argument("segments", nargs="*", metavar="SEGMENT")
+    play.add_argument(
+        "--priority", default="ordinary", choices=["ordinary", "priority", "emergency"]
+    )
+    registry.command("stop", cmd_stop, "stop the broadcast on air")
+    status = registry.command("status", cmd_status, "show the controller's state")
+    status.add_argument("--json", action="store_true")
+    relay = registry.command("relay", cmd_relay_off, "switch the amplifier relay")
+    relay.add_argument("state", choices=["off"])
+    demo = registry.command("demo", cmd_demo, "run the demonstration with sample content")
+    demo.add_argument("--headless", action="store_true", help="no display and no sound card needed")
+    demo.add_argument("--keep", action="store_true", help="keep the demo's data folder")

@@ -1,0 +1,166 @@
+"""``village demo``: the sample content, mock GPIO pins and one real, compressed broadcast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from village.cli import print_log_table
+from village.clock import kernel_clock_synchronized
+from village.config import Config
+from village.library import default_plan_file, import_plans, import_sample_segments, save_plan
+from village.messages import say
+from village.plan import Plan
+from village.playlog import PlayLog
+from village.store import ContentStore
+
+DEMO_DELAY_S = 6.0
+DEMO_SLOT_S = 30.0
+DEMO_SEGMENTS = ["nhac-hieu", "loi-chao", "cchc-01-*"]
+
+
+def _pick(segment_ids: list[str]) -> list[str]:
+    chosen = []
+    for pattern in DEMO_SEGMENTS:
+        prefix = pattern.rstrip("*")
+        match = [
+            s
+            for s in segment_ids
+            if (s.startswith(prefix) if pattern.endswith("*") else s == pattern)
+        ]
+        chosen.extend(match[:1])
+    return chosen or segment_ids[:3]
+
+
+def _printer(zone: zoneinfo.ZoneInfo):
+    def on_step(kind: str, data: dict[str, Any]) -> None:
+        at = data.get("at")
+        stamp = at.astimezone(zone).strftime("%H:%M:%S.%f")[:-3] if at else ""
+        key = "step_" + kind.replace("-", "_")
+        values: dict[str, Any] = {"at": stamp}
+        if kind in ("relay-on",):
+            values["title"] = data["job"].title
+        elif kind.startswith("segment"):
+            values.update(title=data["title"], segment=data["segment"], detail=data["detail"])
+        elif kind == "missed":
+            values.update(slot=data["slot"].key, reason=data["reason"])
+        elif kind == "clock-wait":
+            values.update(slot=data["slot"].key)
+        elif kind == "logged":
+            record = data["record"]
+            values.update(
+                outcome=say(f"outcome_{record['outcome']}"),
+                reason=f" ({record['reason']})" if record.get("reason") else "",
+            )
+        print(say(key, **values), flush=True)
+
+    return on_step
+
+
+def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) -> int:
+    from gpiozero.pins.mock import MockFactory
+
+    from controller.daemon import Controller
+
+    data_dir = config.data_dir if data_given else Path(tempfile.mkdtemp(prefix="village-demo-"))
+    config = config.replace("paths", data=str(data_dir), control_socket="")
+    config = config.replace(
+        "relay", warmup_s=min(config.relay.warmup_s, 2.0), tail_s=min(config.relay.tail_s, 1.5)
+    )
+    config = config.replace("schedule", quiet_hours="", holidays=[])
+    if config.schedule.clock_sync == "kernel" and not kernel_clock_synchronized():
+        print(say("demo_clock"))
+        config = config.replace("schedule", clock_sync="assume")
+    if headless and "SDL_AUDIODRIVER" not in os.environ:
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    zone = zoneinfo.ZoneInfo(config.schedule.timezone)
+    print(say("demo_start", data=data_dir), flush=True)
+    driver = os.environ.get("SDL_AUDIODRIVER", "mặc định")
+    where = ""
+    if driver == "disk":
+        where = f", ghi vào {os.path.abspath(os.environ.get('SDL_DISKAUDIOFILE', 'sdlaudio.raw'))}"
+    print(say("demo_audio", driver=driver, where=where), flush=True)
+
+    store = ContentStore(data_dir)
+    segments = import_sample_segments(store)
+    plans = import_plans(store, default_plan_file(), config.schedule.timezone)
+    from village.plan import Policy, build_schedule
+
+    durations = {s.id: s.duration_s for s in segments}
+    year = build_schedule(
+        plans,
+        dt.datetime(2021, 1, 1, tzinfo=zone),
+        dt.datetime(2022, 1, 1, tzinfo=zone),
+        durations,
+        Policy(timezone=config.schedule.timezone, quiet_hours="", holidays=()),
+    )
+    print(say("demo_imported", count=len(segments), slots=len(year.slots)), flush=True)
+
+    start = (dt.datetime.now(zone) + dt.timedelta(seconds=DEMO_DELAY_S)).replace(microsecond=0)
+    demo_plan = Plan(
+        id="demo",
+        title="Buổi phát thử (rút gọn)",
+        dtstart=start.replace(tzinfo=None).isoformat(),
+        slot_minutes=DEMO_SLOT_S / 60,
+        timezone=config.schedule.timezone,
+        priority="ordinary",
+        segments=_pick([s.id for s in segments]),
+        window_start=start.date().isoformat(),
+        window_end=start.date().isoformat(),
+    )
+    save_plan(store, demo_plan)
+    seconds = (start - dt.datetime.now(zone)).total_seconds()
+    print(
+        say("demo_slot", start=start.strftime("%H:%M:%S"), seconds=seconds, length=DEMO_SLOT_S),
+        flush=True,
+    )
+
+    factory = MockFactory()
+    printer = _printer(zone)
+    done = threading.Event()
+    controller: Controller | None = None
+
+    def on_step(kind: str, data: dict[str, Any]) -> None:
+        printer(kind, data)
+        if kind == "logged" and data["record"].get("plan") == "demo":
+            done.set()
+            if controller is not None:
+                controller.request_shutdown("demo finished")
+
+    controller = Controller(config, pin_factory=factory, on_step=on_step)
+    controller.install_signal_handlers()
+    watchdog = threading.Timer(
+        DEMO_DELAY_S + DEMO_SLOT_S + 60, lambda: controller.request_shutdown("demo timed out")
+    )
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        controller.run()
+    finally:
+        watchdog.cancel()
+    pin = factory.pin(config.relay.pin)
+    levels = " → ".join(("cao" if s.state else "thấp") for s in pin.states)
+    print(say("demo_pin_history", pin=config.relay.pin, states=levels))
+    print(say("demo_log"))
+    records = [r for r in PlayLog(data_dir).records() if r.get("plan") == "demo"]
+    print_log_table(records, config.schedule.timezone)
+    if not keep and not data_given:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    if not done.is_set() or not records or records[-1]["outcome"] == "missed":
+        print(
+            say(
+                "demo_failed",
+                detail="no broadcast logged" if not records else records[-1].get("reason"),
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    print(say("demo_done"))
+    return 0

@@ -1,0 +1,206 @@
+"""The broadcast player on pygame's mixer.
+
+The mixer is opened for each broadcast and closed after it, so the output device is free
+between broadcasts (the kiosk may need it). SDL's own environment (``SDL_AUDIODRIVER``,
+``SDL_DISKAUDIOFILE``) is honoured: the configured driver is used only when the variable
+is unset. Samples are streamed in chunks through one mixer channel's queue, which plays
+queued sounds back to back with no gap.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame  # noqa: E402
+
+from controller.decoder import decode_frames  # noqa: E402
+from controller.errors import AudioError  # noqa: E402
+from controller.pcm import to_int16  # noqa: E402
+from controller.player import (  # noqa: E402
+    EventSink,
+    PlayEvent,
+    PlayItem,
+    PlayResult,
+    SegmentPlayed,
+)
+from controller.stream import SegmentStream  # noqa: E402
+from village.config import AudioSettings  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+CHUNK_SECONDS = 0.5
+POLL_SECONDS = 0.005
+STOP_FADE_MS = 400
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def list_output_devices() -> list[str]:
+    """Output device names SDL offers (for the ``audio.device`` setting)."""
+    from pygame._sdl2 import audio as sdl_audio
+
+    was_init = pygame.mixer.get_init() is not None
+    if not was_init:
+        pygame.mixer.init()
+    try:
+        return list(sdl_audio.get_audio_device_names(False))
+    finally:
+        if not was_init:
+            pygame.mixer.quit()
+
+
+class PygamePlayer:
+    def __init__(self, settings: AudioSettings, now: Callable[[], dt.datetime] = utc_now) -> None:
+        self.settings = settings
+        self.now = now
+        self.rate = settings.frequency
+        self.channels = settings.channels
+        self._open = False
+
+    def open(self) -> None:
+        if self._open:
+            return
+        if self.settings.driver and "SDL_AUDIODRIVER" not in os.environ:
+            os.environ["SDL_AUDIODRIVER"] = self.settings.driver
+        try:
+            pygame.mixer.init(
+                frequency=self.settings.frequency,
+                size=-16,
+                channels=self.settings.channels,
+                buffer=self.settings.buffer,
+                devicename=self.settings.device or None,
+            )
+        except pygame.error as exc:
+            driver = os.environ.get("SDL_AUDIODRIVER", "SDL default")
+            raise AudioError(
+                f"cannot open audio output {self.settings.device or '(default)'} "
+                f"with driver {driver}: {exc}"
+            ) from exc
+        initialised = pygame.mixer.get_init()
+        if not initialised:
+            raise AudioError("the audio mixer did not start")
+        self.rate, _, self.channels = initialised
+        pygame.mixer.set_num_channels(1)
+        self._open = True
+        log.debug("audio open: %d Hz, %d channel(s)", self.rate, self.channels)
+
+    def close(self) -> None:
+        if self._open:
+            pygame.mixer.quit()
+            self._open = False
+
+    def play(
+        self,
+        items: Sequence[PlayItem],
+        deadline: dt.datetime | None,
+        stop: threading.Event,
+        on_event: EventSink,
+    ) -> PlayResult:
+        if not self._open:
+            self.open()
+        chunk_frames = int(self.rate * CHUNK_SECONDS)
+        budget = None
+        if deadline is not None:
+            latency = self.settings.buffer / self.rate
+            seconds = (deadline - self.now()).total_seconds() - latency
+            budget = max(0, int(seconds * self.rate))
+        stream = SegmentStream(
+            items=items,
+            rate=self.rate,
+            channels=self.channels,
+            chunk_frames=chunk_frames,
+            decoder=decode_frames,
+            budget_frames=budget,
+            fade_frames=int(self.settings.fade_s * self.rate),
+        )
+        result = PlayResult(segments=[SegmentPlayed(i.segment_id, i.title) for i in items])
+        chunks = stream.chunks()
+        channel = pygame.mixer.Channel(0)
+        keep: collections.deque = collections.deque(maxlen=4)  # sounds must outlive playback
+
+        def sound(chunk) -> pygame.mixer.Sound:
+            made = pygame.mixer.Sound(buffer=to_int16(chunk))
+            keep.append(made)
+            return made
+
+        first = next(chunks, None)
+        t0 = self.now()
+        started = time.monotonic()
+        if first is not None:
+            channel.play(sound(first))
+        upcoming = next(chunks, None) if first is not None else None
+        announced: set[tuple[int, str]] = set()
+
+        def at(frame: int) -> dt.datetime:
+            return t0 + dt.timedelta(seconds=frame / self.rate)
+
+        def announce(up_to_frame: float, final: bool = False) -> None:
+            for span in stream.spans:
+                item = items[span.index]
+                played = result.segments[span.index]
+                if (
+                    span.start is not None
+                    and span.start <= up_to_frame
+                    and (span.index, "start") not in announced
+                    and (span.end != span.start or not span.error)
+                ):
+                    announced.add((span.index, "start"))
+                    played.start = at(span.start)
+                    on_event(PlayEvent("segment-start", item.segment_id, item.title, played.start))
+                if (
+                    span.end is not None
+                    and (span.end <= up_to_frame or final)
+                    and (span.index, "end") not in announced
+                ):
+                    announced.add((span.index, "end"))
+                    end_frame = min(span.end, int(up_to_frame)) if final else span.end
+                    if played.start is not None:
+                        played.end = at(end_frame)
+                    played.complete = span.complete and end_frame >= span.end
+                    played.error = span.error
+                    kind = "segment-error" if span.error else "segment-end"
+                    on_event(
+                        PlayEvent(
+                            kind,
+                            item.segment_id,
+                            item.title,
+                            played.end or at(end_frame),
+                            span.error,
+                        )
+                    )
+
+        while first is not None:
+            elapsed_frames = (time.monotonic() - started) * self.rate
+            if stop.is_set():
+                channel.fadeout(STOP_FADE_MS)
+                time.sleep(STOP_FADE_MS / 1000)
+                result.stopped = "stopped"
+                elapsed_frames = (time.monotonic() - started) * self.rate
+                announce(elapsed_frames, final=True)
+                break
+            if upcoming is not None and channel.get_queue() is None:
+                channel.queue(sound(upcoming))
+                upcoming = next(chunks, None)
+                continue
+            if upcoming is None and not channel.get_busy():
+                announce(float(stream.produced), final=True)
+                break
+            announce(elapsed_frames)
+            time.sleep(POLL_SECONDS)
+        else:
+            announce(0, final=True)
+        channel.stop()
+        result.cut_at_deadline = stream.cut
+        if stream.cut:
+            on_event(PlayEvent("fade-out", "", "", self.now(), "slot end"))
+        return result

@@ -1,0 +1,38 @@
+"""Packaging for village: commune kiosk, loudspeaker controller and hub."""
+
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+CONTROLLER = ["pygame==2.6.1", "gpiozero>=2.0,<3", "numpy>=1.24"]
+KIOSK = ["kivy[base]==2.3.1", "ffpyplayer>=4.5,<5", "qrcode>=7.4", "openpyxl>=3.1"]
+SYNC = ["paho-mqtt>=2.1,<3", "cryptography>=41"]
+REPORT = ["python-docx>=1.1", "reportlab>=4.0", "matplotlib>=3.7"]
+TEST = ["pytest>=7.4", "ruff>=0.5"]
+
+setup(
+    name="village",
+    version="0.1.0",
+    description="Commune office kiosk, loudspeaker broadcast controller and content hub",
+    long_description=Path("README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11",
+    packages=find_packages(include=["village*", "controller*", "kiosk*", "commune*"]),
+    include_package_data=True,
+    package_data={"kiosk": ["*.kv", "screens/*.kv", "data/*"], "village": ["defaults/*"]},
+    install_requires=[
+        "tinydb>=4.8,<5",
+        "python-dateutil>=2.8",
+        "icalendar>=5.0",
+        "numpy>=1.24",
+    ],
+    extras_require={
+        "controller": CONTROLLER,
+        "kiosk": KIOSK,
+        "sync": SYNC,
+        "report": REPORT,
+        "all": CONTROLLER + KIOSK + SYNC + REPORT,
+        "test": TEST,
+    },
+    entry_points={"console_scripts": ["village=village.cli:main"]},
+)

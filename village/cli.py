@@ -1,0 +1,341 @@
+"""The ``village`` command: global options, then one subcommand per task.
+
+Each app registers its own subcommands (``controller.cli``, ``kiosk.cli``, ``commune.cli``)
+and imports its heavy libraries only when one of them runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import logging
+import os
+import sys
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from village import __version__
+from village.config import Config, load_config, render_config
+from village.errors import ConfigError, VillageError
+from village.messages import say
+
+APP_MODULES = ("controller.cli", "kiosk.cli", "commune.cli")
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
+
+Handler = Callable[[argparse.Namespace, Config], int]
+
+
+@dataclass
+class Registry:
+    """Where apps add their subcommands."""
+
+    commands: Any  # argparse subparsers of ``village``
+    imports: Any  # argparse subparsers of ``village import``
+
+    def command(self, name: str, handler: Handler, help: str, **kwargs: Any):
+        parser = self.commands.add_parser(name, help=help, description=help, **kwargs)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def importer(self, name: str, handler: Handler, help: str):
+        parser = self.imports.add_parser(name, help=help, description=help)
+        parser.set_defaults(handler=handler)
+        return parser
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def local_day_bounds(first: dt.date, last: dt.date, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    tz = zoneinfo.ZoneInfo(zone)
+    begin = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return begin, end
+
+
+# --- core subcommands -----------------------------------------------------------------------
+
+
+def cmd_config_show(args: argparse.Namespace, config: Config) -> int:
+    sys.stdout.write(render_config(config, mask_secrets=not args.reveal))
+    return EXIT_OK
+
+
+def cmd_import_segment(args: argparse.Namespace, config: Config) -> int:
+    from village.library import import_segment
+    from village.store import ContentStore
+
+    segment = import_segment(
+        ContentStore(config.data_dir), args.file, args.title, segment_id=args.id, topic=args.topic
+    )
+    minutes, seconds = divmod(round(segment.duration_s), 60)
+    print(
+        say(
+            "segment_imported",
+            title=segment.title,
+            id=segment.id,
+            duration=f"{minutes}:{seconds:02d}",
+            lufs=segment.loudness_lufs,
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
+    from village.library import import_plans
+    from village.store import ContentStore
+
+    plans = import_plans(ContentStore(config.data_dir), args.file, config.schedule.timezone)
+    print(say("plans_imported", count=len(plans), file=args.file))
+    for plan in plans:
+        print(
+            say(
+                "plan_line",
+                id=plan.id,
+                title=plan.title,
+                slot_minutes=plan.slot_minutes,
+                priority=plan.priority,
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_import_samples(args: argparse.Namespace, config: Config) -> int:
+    from village.library import default_plan_file, import_plans, import_sample_segments
+    from village.store import ContentStore
+
+    store = ContentStore(config.data_dir)
+    for segment in import_sample_segments(store):
+        print(
+            say(
+                "segment_imported",
+                title=segment.title,
+                id=segment.id,
+                duration=f"{int(segment.duration_s // 60)}:{round(segment.duration_s % 60):02d}",
+                lufs=segment.loudness_lufs,
+            )
+        )
+    plan_file = default_plan_file()
+    plans = import_plans(store, plan_file, config.schedule.timezone)
+    print(say("plans_imported", count=len(plans), file=plan_file))
+    return EXIT_OK
+
+
+def cmd_segments(args: argparse.Namespace, config: Config) -> int:
+    from village.store import ContentStore
+
+    segments = ContentStore(config.data_dir).snapshot().segments
+    if args.json:
+        print_json([s.to_dict() for s in segments.values()])
+        return EXIT_OK
+    print(say("segments_header"))
+    for s in segments.values():
+        print(f"{s.id:<28} {s.duration_s:>8.1f} s  {s.loudness_lufs:>6.1f}    {s.title}")
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace, config: Config) -> int:
+    from village.plan import Plan, Policy, build_schedule
+    from village.store import ContentStore
+
+    if args.to < args.from_:
+        raise VillageError("--to is before --from")
+    snapshot = ContentStore(config.data_dir).snapshot()
+    plans = [Plan.from_dict(p) for p in snapshot.plans.values()]
+    if not plans:
+        print(say("no_plans"), file=sys.stderr)
+    begin, end = local_day_bounds(args.from_, args.to, config.schedule.timezone)
+    policy = Policy(
+        timezone=config.schedule.timezone,
+        quiet_hours=config.schedule.quiet_hours,
+        holidays=tuple(config.schedule.holidays),
+        audio_margin_s=config.relay.warmup_s + config.relay.tail_s,
+    )
+    durations = {sid: s.duration_s for sid, s in snapshot.segments.items()}
+    schedule = build_schedule(plans, begin, end, durations, policy)
+    zone = policy.zone
+    if schedule.suppressed:
+        print(say("slots_suppressed", count=len(schedule.suppressed)), file=sys.stderr)
+        for item in schedule.suppressed:
+            print(
+                say(
+                    "slot_suppressed",
+                    start=item.slot.start.astimezone(zone).isoformat(),
+                    title=item.slot.title,
+                    reason=item.reason,
+                ),
+                file=sys.stderr,
+            )
+    if args.json:
+        print_json([slot.to_json(zone) for slot in schedule.slots])
+    else:
+        for slot in schedule.slots:
+            start = slot.start.astimezone(zone)
+            print(
+                f"{start:%Y-%m-%d %a %H:%M}–{slot.end.astimezone(zone):%H:%M}  "
+                f"{slot.priority.label:<9} {slot.title}: {', '.join(slot.segments)}"
+            )
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace, config: Config) -> int:
+    from village.playlog import PlayLog
+
+    since = None
+    if args.since:
+        since = local_day_bounds(args.since, args.since, config.schedule.timezone)[0]
+    records = list(PlayLog(config.data_dir).records(since=since))
+    if args.limit:
+        records = records[-args.limit :]
+    if args.json:
+        print_json(records)
+        return EXIT_OK
+    print_log_table(records, config.schedule.timezone)
+    return EXIT_OK
+
+
+def print_log_table(records: list[dict[str, Any]], timezone: str) -> None:
+    if not records:
+        print(say("no_log"))
+        return
+    zone = zoneinfo.ZoneInfo(timezone)
+
+    def local(text: str | None, fmt: str) -> str:
+        if not text:
+            return "—"
+        return dt.datetime.fromisoformat(text).astimezone(zone).strftime(fmt)
+
+    print(say("log_header"))
+    for r in records:
+        outcome = say(f"outcome_{r.get('outcome', 'missed')}")
+        relay = f"{local(r.get('relay_on'), '%H:%M:%S')} → {local(r.get('relay_off'), '%H:%M:%S')}"
+        line = (
+            f"{local(r.get('planned_start'), '%Y-%m-%d %H:%M:%S')}  {outcome:<13} "
+            f"{relay:<22} {r.get('title', '')}"
+        )
+        print(line)
+        for seg in r.get("segments", []):
+            mark = "✓" if seg.get("complete") else "✗"
+            print(
+                f"    {mark} {local(seg.get('start'), '%H:%M:%S')}–"
+                f"{local(seg.get('end'), '%H:%M:%S')} {seg.get('title') or seg.get('id')}"
+                + (f" ({seg['error']})" if seg.get("error") else "")
+            )
+        if r.get("reason"):
+            print(f"    → {r['reason']}")
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="village",
+        description="Commune office kiosk, loudspeaker broadcast controller and content hub.",
+    )
+    parser.add_argument("--version", action="version", version=f"village {__version__}")
+    parser.add_argument(
+        "--config", metavar="PATH", help="configuration file (default /etc/village/village.toml)"
+    )
+    parser.add_argument("--data", metavar="DIR", help="state folder (default from the config)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    config_parser = commands.add_parser("config", help="show the configuration")
+    config_sub = config_parser.add_subparsers(
+        dest="config_command", metavar="ACTION", required=True
+    )
+    show = config_sub.add_parser("show", help="print the effective configuration")
+    show.add_argument("--reveal", action="store_true", help="do not mask secrets")
+    show.set_defaults(handler=cmd_config_show)
+
+    import_parser = commands.add_parser("import", help="add content to the store")
+    imports = import_parser.add_subparsers(dest="import_kind", metavar="KIND", required=True)
+    registry = Registry(commands, imports)
+
+    seg = registry.importer("segment", cmd_import_segment, "add an audio segment (OGG, MP3, WAV)")
+    seg.add_argument("file")
+    seg.add_argument("--title", required=True, help="title shown to staff")
+    seg.add_argument("--id", help="segment id (default: from the file name)")
+    seg.add_argument("--topic", default="", help="topic, e.g. land, civil-status")
+    plan_import = registry.importer("plan", cmd_import_plan, "add plans from an .ics calendar")
+    plan_import.add_argument("file")
+    registry.importer(
+        "samples", cmd_import_samples, "add the shipped sample segments and the default plan"
+    )
+
+    segs = registry.command("segments", cmd_segments, "list the audio segments in the store")
+    segs.add_argument("--json", action="store_true")
+
+    plan = registry.command("plan", cmd_plan, "list planned broadcast slots")
+    plan.add_argument("--from", dest="from_", type=parse_day, required=True, metavar="YYYY-MM-DD")
+    plan.add_argument("--to", type=parse_day, required=True, metavar="YYYY-MM-DD")
+    plan.add_argument("--json", action="store_true", help="print a JSON array")
+
+    log_parser = registry.command("log", cmd_log, "print the play log (as-run log)")
+    log_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    log_parser.add_argument("--since", type=parse_day, metavar="YYYY-MM-DD")
+    log_parser.add_argument("--limit", type=int, default=0, help="only the last N records")
+
+    for name in APP_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, name.partition(".")[0]):
+                raise
+            continue  # that app is not installed
+        module.register(registry)
+    return parser
+
+
+def setup_logging(verbosity: int) -> None:
+    level = logging.WARNING - 10 * verbosity
+    logging.basicConfig(
+        level=max(logging.DEBUG, level),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    setup_logging(args.verbose + getattr(args, "default_verbosity", 0))
+    try:
+        config = load_config(args.config, args.data)
+    except ConfigError as exc:
+        print(
+            say("config_invalid", source=exc.source or "?", count=len(exc.problems)),
+            file=sys.stderr,
+        )
+        for key, message in exc.problems:
+            print(say("config_problem", key=key, message=message), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.handler(args, config) or 0)
+    except VillageError as exc:
+        print(say("error", detail=exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""Configuration: one TOML file checked against a declared schema.
+
+Each section is a frozen dataclass whose fields carry their default, a help text, a
+``secret`` flag (masked by ``village config show``) and an optional check. Loading collects
+every problem in the file (unknown keys, wrong types, failed checks) and raises one
+``ConfigError`` listing them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import tomllib
+import types
+import typing
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from village.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("/etc/village/village.toml")
+DEFAULT_DATA_DIR = "/var/lib/village"
+MASK = "********"
+
+Check = Callable[[Any], str | None]
+
+
+def setting(default: Any, help: str, *, secret: bool = False, check: Check | None = None) -> Any:
+    """Declare one configuration key."""
+    meta = {"help": help, "secret": secret, "check": check}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+# --- checks -----------------------------------------------------------------------------
+
+
+def gpio_pin(value: int | None) -> str | None:
+    if value is None or 0 <= value <= 27:
+        return None
+    return "must be a BCM GPIO number from 0 to 27"
+
+
+def at_least(low: float) -> Check:
+    def check(value: float) -> str | None:
+        return None if value >= low else f"must be at least {low}"
+
+    return check
+
+
+def between(low: float, high: float) -> Check:
+    def check(value: float) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: str) -> str | None:
+        return None if value in choices else f"must be one of: {', '.join(choices)}"
+
+    return check
+
+
+def time_zone(value: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r}"
+    return None
+
+
+_HHMM_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def time_range(value: str) -> str | None:
+    if value == "" or _HHMM_RANGE.match(value):
+        return None
+    return "must look like 21:30-05:30 (24-hour clock), or be empty for none"
+
+
+def iso_dates(values: list[str]) -> str | None:
+    bad = []
+    for value in values:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            bad.append(value)
+    return f"not dates (YYYY-MM-DD): {', '.join(bad)}" if bad else None
+
+
+def identifier(value: str) -> str | None:
+    if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", value):
+        return None
+    return "must be 1-63 characters of a-z, 0-9, '-' or '_', starting with a letter or digit"
+
+
+# --- sections ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceSettings:
+    id: str = setting("pi-01", "This device's id (MQTT client id, log records)", check=identifier)
+    name: str = setting("UBND xã", "Human name of the place the device serves")
+    commune: str = setting("xa-mau", "Commune id this device belongs to", check=identifier)
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    data: str = setting(DEFAULT_DATA_DIR, "Folder for the content store, media and logs")
+    control_socket: str = setting(
+        "", "Unix socket of the controller's control channel (default DATA/run/control.sock)"
+    )
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    pin: int = setting(17, "BCM pin driving the amplifier relay", check=gpio_pin)
+    active_high: bool = setting(False, "True if the relay closes on a high pin (most boards: low)")
+    warmup_s: float = setting(
+        3.0, "Seconds between relay on and the first audio", check=at_least(0)
+    )
+    tail_s: float = setting(2.0, "Seconds between the last audio and relay off", check=at_least(0))
+    max_on_minutes: float = setting(
+        30.0, "The relay is forced off after this long, whatever happens", check=at_least(0.05)
+    )
+
+
+@dataclass(frozen=True)
+class ButtonSettings:
+    pin: int | None = setting(
+        None, "BCM pin of the manual start/stop button (unset: none)", check=gpio_pin
+    )
+    pull_up: bool = setting(True, "Button wired to ground with the internal pull-up")
+
+
+@dataclass(frozen=True)
+class LedSettings:
+    pin: int | None = setting(None, "BCM pin of the status LED (unset: none)", check=gpio_pin)
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    device: str = setting("", "Broadcast output device name as SDL lists it (empty: default)")
+    driver: str = setting(
+        "", "SDL audio driver to use when SDL_AUDIODRIVER is not set (empty: SDL's choice)"
+    )
+    frequency: int = setting(44100, "Mixer sample rate in Hz", check=between(8000, 96000))
+    channels: int = setting(2, "Mixer channels (1 or 2)", check=between(1, 2))
+    buffer: int = setting(2048, "Mixer buffer in samples (1024 or more)", check=between(512, 16384))
+    target_lufs: float = setting(
+        -16.0, "Loudness every segment is played at (LUFS)", check=between(-40, -5)
+    )
+    max_gain_db: float = setting(
+        18.0, "Largest boost given to a quiet recording (dB)", check=between(0, 40)
+    )
+    fade_s: float = setting(3.0, "Fade-out when a slot's end cuts a segment", check=at_least(0))
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    timezone: str = setting(
+        "Asia/Ho_Chi_Minh", "Time zone of plans and quiet hours", check=time_zone
+    )
+    late_grace_minutes: float = setting(
+        10.0, "A slot may still start this late (shortened to its end)", check=at_least(0)
+    )
+    quiet_hours: str = setting(
+        "21:30-05:30", "No ordinary or priority broadcast in these hours", check=time_range
+    )
+    holidays: list[str] = setting([], "Dates with no ordinary broadcast", check=iso_dates)
+    clock_sync: str = setting(
+        "kernel",
+        "How to know the clock is right: 'kernel' (NTP status), or 'assume' (trust it)",
+        check=one_of("kernel", "assume"),
+    )
+
+
+@dataclass(frozen=True)
+class MqttSettings:
+    host: str = setting("", "Broker host name (empty: no sync, the device works offline)")
+    port: int = setting(1883, "Broker port (8883 with TLS)", check=between(1, 65535))
+    username: str = setting("", "MQTT user name (default: the device id)")
+    password: str = setting("", "MQTT password", secret=True)
+    ca_file: str = setting("", "CA certificate for TLS (empty: no TLS)")
+    keepalive_s: int = setting(60, "MQTT keep-alive in seconds", check=between(5, 3600))
+
+
+SECTIONS: dict[str, type] = {
+    "device": DeviceSettings,
+    "paths": PathSettings,
+    "relay": RelaySettings,
+    "button": ButtonSettings,
+    "led": LedSettings,
+    "audio": AudioSettings,
+    "schedule": ScheduleSettings,
+    "mqtt": MqttSettings,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    device: DeviceSettings
+    paths: PathSettings
+    relay: RelaySettings
+    button: ButtonSettings
+    led: LedSettings
+    audio: AudioSettings
+    schedule: ScheduleSettings
+    mqtt: MqttSettings
+    source: str = "(defaults)"
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.paths.data)
+
+    @property
+    def control_socket(self) -> Path:
+        if self.paths.control_socket:
+            return Path(self.paths.control_socket)
+        return self.data_dir / "run" / "control.sock"
+
+    def replace(self, section: str, **values: Any) -> Config:
+        """A copy with some keys of one section changed (values are not re-checked)."""
+        current = getattr(self, section)
+        return dataclasses.replace(self, **{section: dataclasses.replace(current, **values)})
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def _type_problem(expected: Any, value: Any) -> str | None:
+    """Return a message when ``value`` does not fit the annotation ``expected``."""
+    origin = typing.get_origin(expected)
+    if origin in (types.UnionType, typing.Union):
+        options = [t for t in typing.get_args(expected) if t is not type(None)]
+        return _type_problem(options[0], value)
+    if origin is list:
+        (item,) = typing.get_args(expected)
+        if not isinstance(value, list):
+            return "must be a list"
+        for element in value:
+            problem = _type_problem(item, element)
+            if problem:
+                return f"every item {problem}"
+        return None
+    if expected is bool:
+        return None if isinstance(value, bool) else "must be true or false"
+    if expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "must be a whole number"
+    if expected is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "must be a number"
+    if expected is str:
+        return None if isinstance(value, str) else "must be a string (in quotes)"
+    return None
+
+
+def _build_section(name: str, cls: type, raw: dict[str, Any], problems: list) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            problems.append((f"{name}.{key}", "unknown key"))
+            continue
+        problem = _type_problem(hints[key], value)
+        if problem is None:
+            if hints[key] is float and isinstance(value, int):
+                value = float(value)
+            check = known[key].metadata.get("check")
+            problem = check(value) if check else None
+        if problem:
+            problems.append((f"{name}.{key}", problem))
+        else:
+            values[key] = value
+    return cls(**values)
+
+
+def parse_config(raw: dict[str, Any], source: str = "(defaults)") -> Config:
+    """Build a Config from parsed TOML, listing every problem at once."""
+    problems: list[tuple[str, str]] = []
+    sections: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in SECTIONS:
+            problems.append((name, "unknown section"))
+        elif not isinstance(value, dict):
+            problems.append((name, "must be a [section] table"))
+    for name, cls in SECTIONS.items():
+        table = raw.get(name, {})
+        sections[name] = _build_section(
+            name, cls, table if isinstance(table, dict) else {}, problems
+        )
+    if problems:
+        raise ConfigError(problems, source)
+    return Config(**sections, source=source)
+
+
+def load_config(path: str | os.PathLike | None = None, data_dir: str | None = None) -> Config:
+    """Load the configuration.
+
+    With no ``path``, ``$VILLAGE_CONFIG`` or the default ``/etc/village/village.toml`` is used
+    when it exists, and the shipped defaults otherwise. ``data_dir`` overrides ``paths.data``.
+    """
+    explicit = path is not None or "VILLAGE_CONFIG" in os.environ
+    chosen = Path(path or os.environ.get("VILLAGE_CONFIG") or DEFAULT_CONFIG_PATH)
+    if chosen.exists() or explicit:
+        try:
+            text = chosen.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError([("(file)", f"cannot read: {exc.strerror}")], str(chosen)) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError([("(file)", "not UTF-8 text")], str(chosen)) from exc
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([("(syntax)", str(exc))], str(chosen)) from exc
+        config = parse_config(raw, str(chosen))
+    else:
+        config = parse_config({})
+    if data_dir:
+        config = config.replace("paths", data=str(Path(data_dir).resolve()))
+    return config
+
+
+# --- showing ----------------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def render_config(config: Config, *, mask_secrets: bool = True, with_help: bool = True) -> str:
+    """The effective configuration as TOML; secrets are masked unless asked otherwise."""
+    lines = [f"# effective configuration (source: {config.source})"]
+    for name in SECTIONS:
+        section = getattr(config, name)
+        lines.append("")
+        lines.append(f"[{name}]")
+        for f in dataclasses.fields(section):
+            value = getattr(section, f.name)
+            if with_help:
+                lines.append(f"# {f.metadata['help']}")
+            if value is None:
+                lines.append(f"# {f.name} = (unset)")
+                continue
+            if f.metadata.get("secret") and mask_secrets and value:
+                lines.append(f'{f.name} = "{MASK}"')
+                continue
+            lines.append(f"{f.name} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"

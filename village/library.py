@@ -1,0 +1,124 @@
+"""Adding content to the store: audio segments and broadcast plans.
+
+Every function checks its input fully before touching the store, so a bad file changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from village.content import Segment
+from village.errors import MediaError, PlanError
+from village.ics import read_ics
+from village.media import probe_audio
+from village.plan import Plan
+from village.store import ContentStore, utc_now_iso
+
+SEGMENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def slugify(text: str) -> str:
+    """ASCII id from any text: 'Nhạc hiệu Đài' -> 'nhac-hieu-dai'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:64] or "segment"
+
+
+def import_segment(
+    store: ContentStore,
+    path: str | Path,
+    title: str,
+    *,
+    segment_id: str | None = None,
+    topic: str = "",
+) -> Segment:
+    """Measure an audio file and add it (or replace the segment with the same id)."""
+    path = Path(path)
+    if not title.strip():
+        raise MediaError("a segment needs a title (--title)")
+    sid = segment_id or slugify(path.stem)
+    if not SEGMENT_ID_RE.match(sid):
+        raise MediaError(f"segment id {sid!r}: use a-z, 0-9, '-' and '_' (at most 64)")
+    info = probe_audio(path)
+    sha = store.add_media(path)
+    segment = Segment(
+        id=sid,
+        title=title.strip(),
+        sha256=sha,
+        format=info.format,
+        size=path.stat().st_size,
+        duration_s=info.duration_s,
+        added=utc_now_iso(),
+        source_name=path.name,
+        loudness_lufs=info.loudness_lufs,
+        peak_dbfs=info.peak_dbfs if info.peak_dbfs > -1000 else -120.0,
+        sample_rate=info.sample_rate,
+        channels=info.channels,
+        topic=topic,
+    )
+    with store.transaction() as tables:
+        tables.upsert("segments", segment.to_dict())
+    return segment
+
+
+def import_plans(store: ContentStore, path: str | Path, timezone: str) -> list[Plan]:
+    """Add every plan of an .ics file (a plan with the same UID is replaced)."""
+    plans = read_ics(path, timezone)
+    with store.transaction() as tables:
+        for plan in plans:
+            tables.upsert("plans", plan.to_dict())
+    return plans
+
+
+def save_plan(store: ContentStore, plan: Plan) -> None:
+    plan.validate()
+    with store.transaction() as tables:
+        tables.upsert("plans", plan.to_dict())
+
+
+def sample_media_dir() -> Path:
+    """The sample content shipped with the project (``media/``)."""
+    import os
+
+    configured = os.environ.get("VILLAGE_MEDIA")
+    if configured:
+        return Path(configured)
+    for candidate in (
+        Path(__file__).resolve().parent.parent / "media",
+        Path("/opt/village/media"),
+        Path("/usr/share/village/media"),
+    ):
+        if (candidate / "segments").is_dir():
+            return candidate
+    raise MediaError("sample media not found; set VILLAGE_MEDIA to the project's media/ folder")
+
+
+def import_sample_segments(store: ContentStore, media_dir: Path | None = None) -> list[Segment]:
+    folder = (media_dir or sample_media_dir()) / "segments"
+    try:
+        catalogue = json.loads((folder / "segments.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise MediaError(f"{folder}/segments.json unreadable: {exc}") from exc
+    return [
+        import_segment(
+            store,
+            folder / entry["file"],
+            entry["title"],
+            segment_id=entry["id"],
+            topic=entry.get("topic", ""),
+        )
+        for entry in catalogue
+    ]
+
+
+def default_plan_file(media_dir: Path | None = None) -> Path:
+    folder = (media_dir or sample_media_dir()) / "plans"
+    files = sorted(folder.glob("*.ics"))
+    if not files:
+        raise PlanError(f"no .ics plan in {folder}")
+    return files[0]

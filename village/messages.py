@@ -1,0 +1,62 @@
+"""What the ``village`` command says to staff, in Vietnamese (the CLI's catalogue).
+
+Keys are English; values are format strings. Logs stay in English and do not come here.
+"""
+
+MESSAGES: dict[str, str] = {
+    "error": "Lỗi: {detail}",
+    "config_invalid": "Tệp cấu hình {source} có {count} lỗi:",
+    "config_problem": "  - {key}: {message}",
+    "segment_imported": (
+        "Đã thêm bài phát thanh «{title}» (mã {id}): {duration}, độ to {lufs:.1f} LUFS."
+    ),
+    "plans_imported": "Đã nhập {count} lịch phát thanh từ {file}:",
+    "plan_line": "  - {id}: «{title}», {slot_minutes:g} phút/buổi, mức {priority}",
+    "no_plans": "Chưa có lịch phát thanh nào trong kho nội dung.",
+    "slots_suppressed": "{count} buổi bị bỏ qua:",
+    "slot_suppressed": "  - {start} «{title}»: {reason}",
+    "not_running": "Bộ điều khiển phát thanh không chạy ({detail}).",
+    "relay_off_done": "Đã ngắt rơ-le loa (GPIO{pin}).",
+    "relay_off_daemon": "Bộ điều khiển đã ngắt rơ-le loa.",
+    "stopped": "Đã dừng buổi phát thanh đang phát.",
+    "nothing_to_stop": "Không có buổi phát thanh nào đang phát.",
+    "play_started": "Bắt đầu phát: {segments}",
+    "no_log": "Nhật ký phát thanh còn trống.",
+    "log_header": "Giờ dự kiến           Kết quả       Rơ-le bật → tắt        Buổi",
+    "outcome_aired": "đã phát",
+    "outcome_partial": "phát một phần",
+    "outcome_missed": "bỏ lỡ",
+    "status_line": "Trạng thái: {state}; rơ-le: {relay}; đồng hồ: {clock}",
+    "status_next": "Buổi tới: {start} «{title}»",
+    "status_last": "Buổi gần nhất: {start} «{title}» — {outcome}",
+    "on": "bật",
+    "off": "tắt",
+    "clock_ok": "đã đồng bộ",
+    "clock_bad": "CHƯA đồng bộ",
+    "segments_header": "Mã bài                       Thời lượng  Độ to     Tên bài",
+    "demo_start": "== Trình diễn village: dữ liệu tại {data} ==",
+    "demo_imported": "Đã nạp {count} bài phát thanh mẫu và lịch mặc định ({slots} buổi/năm 2021).",
+    "demo_slot": (
+        "Buổi phát thử bắt đầu lúc {start} (sau {seconds:.0f} giây), dài {length:.0f} giây."
+    ),
+    "demo_audio": "Âm thanh: trình điều khiển SDL «{driver}»{where}.",
+    "demo_clock": "Đồng hồ máy chưa đồng bộ NTP: bản trình diễn tạm tin giờ hệ thống.",
+    "step_ready": "[{at}] Bộ điều khiển sẵn sàng.",
+    "step_relay_on": "[{at}] RƠ-LE BẬT — khởi động bộ khuếch đại ({title}).",
+    "step_segment_start": "[{at}] ▶ Bắt đầu bài «{title}» ({segment}).",
+    "step_segment_end": "[{at}] ■ Hết bài «{title}».",
+    "step_segment_error": "[{at}] ✗ Không phát được «{title}»: {detail}",
+    "step_fade_out": "[{at}] Giảm dần âm lượng: hết giờ của buổi phát.",
+    "step_relay_off": "[{at}] RƠ-LE TẮT.",
+    "step_missed": "[{at}] Bỏ lỡ buổi {slot}: {reason}",
+    "step_clock_wait": "[{at}] Đồng hồ chưa đồng bộ: chờ trước khi phát buổi {slot}.",
+    "step_logged": "[{at}] Đã ghi nhật ký: {outcome}{reason}.",
+    "demo_pin_history": "Lịch sử chân GPIO{pin} (rơ-le, mức thấp = đóng): {states}",
+    "demo_log": "== Nhật ký phát thanh ==",
+    "demo_done": "Trình diễn xong.",
+    "demo_failed": "Trình diễn không hoàn tất: {detail}",
+}
+
+
+def say(message_key: str, /, **values: object) -> str:
+    return MESSAGES[message_key].format(**values)
