@@ -184,12 +184,13 @@ class Broadcaster:
             except AudioError as exc:
                 failure = str(exc)
                 log.error("%s", exc)
-            warm = relay_on + dt.timedelta(seconds=self.warmup_s)
-            if not failure and self.clock.wait_until(warm, self._stop):
+            if not failure and not self._stop.is_set():
+                warm = relay_on + dt.timedelta(seconds=self.warmup_s)
                 deadline = None
                 if job.planned_end is not None:
                     deadline = job.planned_end - dt.timedelta(seconds=self.tail_s)
-                result = self.player.play(job.items, deadline, self._stop, self._relay_event)
+                result = self.player.play(job.items, warm, deadline, self._stop,
+                                          self._relay_event)
                 if not self._stop.is_set():
                     self.clock.wait(self.tail_s, self._stop)
         except Exception as exc:  # the relay must go off whatever went wrong

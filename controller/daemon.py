@@ -130,7 +130,7 @@ class Controller:
         if self._player is None:
             from controller.pygame_player import PygamePlayer
 
-            self._player = PygamePlayer(cfg.audio)
+            self._player = PygamePlayer(cfg.audio, now=self.clock.now)
         self.broadcaster = Broadcaster(
             self.relay,
             self._player,

@@ -69,11 +69,13 @@ class Player(Protocol):
     def play(
         self,
         items: Sequence[PlayItem],
+        start_at: dt.datetime | None,
         deadline: dt.datetime | None,
         stop: threading.Event,
         on_event: EventSink,
     ) -> PlayResult:
-        """Play ``items`` with no gap, fading out so the audio ends by ``deadline``."""
+        """Play ``items`` with no gap from ``start_at`` (decoding ahead of it), fading out so
+        the audio ends by ``deadline``."""
 
     def close(self) -> None:
         """Release the output device (idempotent)."""

@@ -59,6 +59,17 @@ def list_output_devices() -> list[str]:
             pygame.mixer.quit()
 
 
+def _sleep_until(when: dt.datetime, now: Callable[[], dt.datetime], stop: threading.Event) -> bool:
+    """Sleep until ``when`` on the monotonic clock; False if ``stop`` was set first."""
+    target = time.monotonic() + (when - now()).total_seconds()
+    while True:
+        remaining = target - time.monotonic()
+        if remaining <= 0:
+            return not stop.is_set()
+        if stop.wait(remaining - 0.003 if remaining > 0.01 else 0.0005):
+            return False
+
+
 class PygamePlayer:
     def __init__(self, settings: AudioSettings, now: Callable[[], dt.datetime] = utc_now) -> None:
         self.settings = settings
@@ -102,6 +113,7 @@ class PygamePlayer:
     def play(
         self,
         items: Sequence[PlayItem],
+        start_at: dt.datetime | None,
         deadline: dt.datetime | None,
         stop: threading.Event,
         on_event: EventSink,
@@ -109,10 +121,11 @@ class PygamePlayer:
         if not self._open:
             self.open()
         chunk_frames = int(self.rate * CHUNK_SECONDS)
+        begin = max(start_at or self.now(), self.now())
         budget = None
         if deadline is not None:
             latency = self.settings.buffer / self.rate
-            seconds = (deadline - self.now()).total_seconds() - latency
+            seconds = (deadline - begin).total_seconds() - latency
             budget = max(0, int(seconds * self.rate))
         stream = SegmentStream(
             items=items,
@@ -133,12 +146,19 @@ class PygamePlayer:
             keep.append(made)
             return made
 
-        first = next(chunks, None)
+        first = next(chunks, None)  # decoded ahead, so the start is punctual
+        upcoming = next(chunks, None) if first is not None else None
+        ready = [sound(c) for c in (first, upcoming) if c is not None]
+        if not _sleep_until(begin, self.now, stop):
+            first = None
+            result.stopped = "stopped"
         t0 = self.now()
         started = time.monotonic()
         if first is not None:
-            channel.play(sound(first))
-        upcoming = next(chunks, None) if first is not None else None
+            channel.play(ready[0])
+            if upcoming is not None:
+                channel.queue(ready[1])
+                upcoming = next(chunks, None)
         announced: set[tuple[int, str]] = set()
 
         def at(frame: int) -> dt.datetime:

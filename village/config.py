@@ -85,14 +85,18 @@ def time_range(value: str) -> str | None:
     return "must look like 21:30-05:30 (24-hour clock), or be empty for none"
 
 
-def iso_dates(values: list[str]) -> str | None:
+def holiday_dates(values: list[str]) -> str | None:
+    """Each entry is a date (YYYY-MM-DD) or a yearly date (MM-DD)."""
     bad = []
     for value in values:
         try:
-            dt.date.fromisoformat(value)
+            if len(value) == 5:
+                dt.date.fromisoformat(f"2000-{value}")
+            else:
+                dt.date.fromisoformat(value)
         except ValueError:
             bad.append(value)
-    return f"not dates (YYYY-MM-DD): {', '.join(bad)}" if bad else None
+    return f"not dates (YYYY-MM-DD, or MM-DD every year): {', '.join(bad)}" if bad else None
 
 
 def identifier(value: str) -> str | None:
@@ -155,7 +159,7 @@ class AudioSettings:
     channels: int = setting(2, "Mixer channels (1 or 2)", check=between(1, 2))
     buffer: int = setting(2048, "Mixer buffer in samples (1024 or more)", check=between(512, 16384))
     target_lufs: float = setting(
-        -16.0, "Loudness every segment is played at (LUFS)", check=between(-40, -5)
+        -18.0, "Loudness every segment is played at (LUFS)", check=between(-40, -5)
     )
     max_gain_db: float = setting(
         18.0, "Largest boost given to a quiet recording (dB)", check=between(0, 40)
@@ -174,7 +178,12 @@ class ScheduleSettings:
     quiet_hours: str = setting(
         "21:30-05:30", "No ordinary or priority broadcast in these hours", check=time_range
     )
-    holidays: list[str] = setting([], "Dates with no ordinary broadcast", check=iso_dates)
+    holidays: list[str] = setting(
+        ["01-01", "04-30", "05-01", "09-02"],
+        "Days with no ordinary broadcast: YYYY-MM-DD, or MM-DD for every year (add Tết and "
+        "the Hùng Kings' day, which follow the lunar calendar, year by year)",
+        check=holiday_dates,
+    )
     clock_sync: str = setting(
         "kernel",
         "How to know the clock is right: 'kernel' (NTP status), or 'assume' (trust it)",
