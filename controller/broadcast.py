@@ -189,8 +189,7 @@ class Broadcaster:
                 deadline = None
                 if job.planned_end is not None:
                     deadline = job.planned_end - dt.timedelta(seconds=self.tail_s)
-                result = self.player.play(job.items, warm, deadline, self._stop,
-                                          self._relay_event)
+                result = self.player.play(job.items, warm, deadline, self._stop, self._relay_event)
                 if not self._stop.is_set():
                     self.clock.wait(self.tail_s, self._stop)
         except Exception as exc:  # the relay must go off whatever went wrong

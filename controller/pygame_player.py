@@ -160,11 +160,16 @@ class PygamePlayer:
                 channel.queue(ready[1])
                 upcoming = next(chunks, None)
         announced: set[tuple[int, str]] = set()
+        announced_fade: set[str] = set()
 
         def at(frame: int) -> dt.datetime:
             return t0 + dt.timedelta(seconds=frame / self.rate)
 
         def announce(up_to_frame: float, final: bool = False) -> None:
+            fade = stream.fade_begin
+            if fade is not None and fade <= up_to_frame and "fade" not in announced_fade:
+                announced_fade.add("fade")
+                on_event(PlayEvent("fade-out", "", "", at(fade), "slot end"))
             for span in stream.spans:
                 item = items[span.index]
                 played = result.segments[span.index]
@@ -221,6 +226,4 @@ class PygamePlayer:
             announce(0, final=True)
         channel.stop()
         result.cut_at_deadline = stream.cut
-        if stream.cut:
-            on_event(PlayEvent("fade-out", "", "", self.now(), "slot end"))
         return result

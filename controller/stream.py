@@ -42,6 +42,7 @@ class SegmentStream:
     spans: list[Span] = field(default_factory=list)
     produced: int = 0
     cut: bool = False
+    fade_begin: int | None = None  # frame where the fade-out starts, once it has
 
     def __post_init__(self) -> None:
         self.spans = [Span(i) for i in range(len(self.items))]
@@ -68,6 +69,7 @@ class SegmentStream:
                         if self.fade_frames:
                             fade_begin = self.budget_frames - self.fade_frames
                             if self.produced + len(block) > fade_begin:
+                                self.fade_begin = max(0, fade_begin)
                                 gains = fade_gains(
                                     self.produced, len(block), fade_begin, self.budget_frames
                                 )

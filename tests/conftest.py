@@ -26,21 +26,46 @@ def make_tone(tmp_path: Path) -> Callable[..., Path]:
     made = tmp_path / "tones"
     made.mkdir(exist_ok=True)
 
-    def make(name: str, freq: float = 440.0, seconds: float = 2.0, amplitude: float = 0.3,
-             rate: int = 44100, channels: int = 1) -> Path:
+    def make(
+        name: str,
+        freq: float = 440.0,
+        seconds: float = 2.0,
+        amplitude: float = 0.3,
+        rate: int = 44100,
+        channels: int = 1,
+    ) -> Path:
         target = made / name
         wav = made / f"{target.stem}.src.wav"
         subprocess.run(
-            ["sox", "-n", "-r", str(rate), "-c", str(channels), "-b", "16", str(wav),
-             "synth", str(seconds), "sine", str(freq), "vol", str(amplitude)],
-            check=True, capture_output=True,
+            [
+                "sox",
+                "-n",
+                "-r",
+                str(rate),
+                "-c",
+                str(channels),
+                "-b",
+                "16",
+                str(wav),
+                "synth",
+                str(seconds),
+                "sine",
+                str(freq),
+                "vol",
+                str(amplitude),
+            ],
+            check=True,
+            capture_output=True,
         )
         if target.suffix == ".wav":
             wav.rename(target)
         else:
             codec = {".ogg": "libvorbis", ".mp3": "libmp3lame", ".flac": "flac"}[target.suffix]
-            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", codec,
-                            str(target)], check=True, capture_output=True)
+            subprocess.run(
+                ["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", codec, str(target)],
+                check=True,
+                capture_output=True,
+            )
             wav.unlink()
         return target
 
@@ -113,12 +138,14 @@ def write_config(path: Path, sections: dict[str, dict]) -> Path:
     return path
 
 
-def run_village(*args: str, env: dict | None = None, timeout: float = 120,
-                check: bool = False) -> subprocess.CompletedProcess:
+def run_village(
+    *args: str, env: dict | None = None, timeout: float = 120, check: bool = False
+) -> subprocess.CompletedProcess:
     """Run the ``village`` command as staff would (no /etc config unless VILLAGE_CONFIG)."""
     full_env = {**os.environ, "VILLAGE_CONFIG": os.devnull, **(env or {})}
-    proc = subprocess.run([*VILLAGE, *args], capture_output=True, text=True, timeout=timeout,
-                          env=full_env, cwd=REPO)
+    proc = subprocess.run(
+        [*VILLAGE, *args], capture_output=True, text=True, timeout=timeout, env=full_env, cwd=REPO
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"village {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -135,8 +162,9 @@ def rms_db(samples: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-12))
 
 
-def sound_runs(mono: np.ndarray, rate: int, threshold: float = 1e-4,
-               min_gap_s: float = 0.005) -> list[tuple[int, int]]:
+def sound_runs(
+    mono: np.ndarray, rate: int, threshold: float = 1e-4, min_gap_s: float = 0.005
+) -> list[tuple[int, int]]:
     """(start, end) frames of stretches of sound separated by silences of at least min_gap_s."""
     loud = np.abs(mono) > threshold
     idx = np.flatnonzero(loud)
@@ -165,8 +193,9 @@ class ControllerRun:
         self.events: list[tuple[str, dict]] = []
         self.changed = threading.Condition()
         self.stop_when = stop_when
-        self.controller = Controller(config, pin_factory=pin_factory, clock=clock,
-                                     on_step=self._step)
+        self.controller = Controller(
+            config, pin_factory=pin_factory, clock=clock, on_step=self._step
+        )
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -198,8 +227,9 @@ class ControllerRun:
                         return data
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self.thread.is_alive() and self.error:
-                    raise AssertionError(f"no {kind} step; saw {[k for k, _ in self.events]}"
-                                         f" error={self.error!r}")
+                    raise AssertionError(
+                        f"no {kind} step; saw {[k for k, _ in self.events]} error={self.error!r}"
+                    )
                 self.changed.wait(min(remaining, 0.2))
 
     def records(self) -> list[dict]:
@@ -223,8 +253,14 @@ def add_segments(data_dir: Path, *files: tuple[Path, str]) -> None:
         import_segment(store, path, f"Bài {sid}", segment_id=sid)
 
 
-def add_slot(data_dir: Path, segments: list[str], start, seconds: float, plan_id: str = "t",
-             priority: str = "ordinary") -> None:
+def add_slot(
+    data_dir: Path,
+    segments: list[str],
+    start,
+    seconds: float,
+    plan_id: str = "t",
+    priority: str = "ordinary",
+) -> None:
     """A one-off plan whose single slot starts at ``start`` (aware) and lasts ``seconds``."""
     import zoneinfo
 
@@ -234,7 +270,14 @@ def add_slot(data_dir: Path, segments: list[str], start, seconds: float, plan_id
 
     zone = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
     local = start.astimezone(zone).replace(tzinfo=None)
-    save_plan(ContentStore(data_dir), Plan(
-        id=plan_id, title=f"Buổi {plan_id}", dtstart=local.isoformat(timespec="microseconds"),
-        slot_minutes=seconds / 60, segments=segments, priority=priority,
-    ))
+    save_plan(
+        ContentStore(data_dir),
+        Plan(
+            id=plan_id,
+            title=f"Buổi {plan_id}",
+            dtstart=local.isoformat(timespec="microseconds"),
+            slot_minutes=seconds / 60,
+            segments=segments,
+            priority=priority,
+        ),
+    )

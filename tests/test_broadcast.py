@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import ControllerRun, add_segments, add_slot, rms_db, sound_runs, \
-    tone_frequency
+from tests.conftest import ControllerRun, add_segments, add_slot, rms_db, sound_runs, tone_frequency
 from village.store import ContentStore
 
 RATE = 44100
@@ -50,8 +49,7 @@ def three_tones(make_tone, data_dir: Path) -> dict[str, float]:
     return {sid: s.duration_s for sid, s in segments.items()}
 
 
-def test_relay_wraps_gapless_normalised_audio(config, mock_pins, disk_audio, three_tones,
-                                              data_dir):
+def test_relay_wraps_gapless_normalised_audio(config, mock_pins, disk_audio, three_tones, data_dir):
     start = now() + dt.timedelta(seconds=1.5)
     add_slot(data_dir, ["a", "b", "c"], start, seconds=20)
     run = ControllerRun(config, mock_pins, stop_when=lambda k, d: k == "logged").start()
@@ -91,7 +89,7 @@ def test_relay_wraps_gapless_normalised_audio(config, mock_pins, disk_audio, thr
     bounds = np.cumsum([0, *three_tones.values()])
     freqs, levels = [], []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
-        middle = mono[begin + int((lo + 0.2) * RATE): begin + int((hi - 0.2) * RATE)]
+        middle = mono[begin + int((lo + 0.2) * RATE) : begin + int((hi - 0.2) * RATE)]
         freqs.append(tone_frequency(middle, RATE))
         levels.append(rms_db(middle))
     assert freqs == pytest.approx([440, 880, 660], abs=5)
@@ -100,8 +98,7 @@ def test_relay_wraps_gapless_normalised_audio(config, mock_pins, disk_audio, thr
     assert levels[0] == pytest.approx(config.audio.target_lufs - 3, abs=3)
 
 
-def test_silence_when_nothing_is_scheduled(config, mock_pins, disk_audio, three_tones,
-                                           data_dir):
+def test_silence_when_nothing_is_scheduled(config, mock_pins, disk_audio, three_tones, data_dir):
     add_slot(data_dir, ["a"], now() + dt.timedelta(hours=3), seconds=60)
     run = ControllerRun(config, mock_pins).start()
     run.wait_for("ready")
@@ -113,8 +110,9 @@ def test_silence_when_nothing_is_scheduled(config, mock_pins, disk_audio, three_
     assert not np.any(samples), "audio output while nothing was scheduled"
 
 
-def test_corrupt_segment_is_skipped_and_relay_goes_off(config, mock_pins, disk_audio,
-                                                       three_tones, data_dir):
+def test_corrupt_segment_is_skipped_and_relay_goes_off(
+    config, mock_pins, disk_audio, three_tones, data_dir
+):
     store = ContentStore(data_dir)
     media = store.media_path(store.snapshot().segments["b"].sha256)
     media.write_bytes(media.read_bytes()[:200] + b"\x00garbage" * 500)  # damaged on disk
@@ -132,10 +130,13 @@ def test_corrupt_segment_is_skipped_and_relay_goes_off(config, mock_pins, disk_a
     mono = disk_audio.mono()
     (begin, end), *_ = sound_runs(mono, RATE, min_gap_s=0.025)
     heard = mono[begin:]
-    assert tone_frequency(heard[int(0.3 * RATE): int(1.2 * RATE)], RATE) == pytest.approx(
-        440, abs=5)
-    assert 880 not in [round(tone_frequency(heard[i: i + 8000], RATE) / 10) * 10
-                       for i in range(0, len(heard) - 8000, 8000)]
+    assert tone_frequency(heard[int(0.3 * RATE) : int(1.2 * RATE)], RATE) == pytest.approx(
+        440, abs=5
+    )
+    assert 880 not in [
+        round(tone_frequency(heard[i : i + 8000], RATE) / 10) * 10
+        for i in range(0, len(heard) - 8000, 8000)
+    ]
 
 
 def test_slot_end_fades_out_a_long_segment(config, mock_pins, disk_audio, make_tone, data_dir):
@@ -156,15 +157,18 @@ def test_slot_end_fades_out_a_long_segment(config, mock_pins, disk_audio, make_t
     (begin, end), *_ = sound_runs(mono, RATE, min_gap_s=0.025)
     played = (end - begin) / RATE
     assert played == pytest.approx(4 - config.relay.warmup_s - config.relay.tail_s, abs=0.2)
-    steady = rms_db(mono[begin: begin + int(0.5 * RATE)])
-    quarters = [rms_db(mono[end - int(q * RATE): end - int((q - 0.25) * RATE)])
-                for q in (1.0, 0.75, 0.5, 0.25)]
+    steady = rms_db(mono[begin : begin + int(0.5 * RATE)])
+    quarters = [
+        rms_db(mono[end - int(q * RATE) : end - int((q - 0.25) * RATE)])
+        for q in (1.0, 0.75, 0.5, 0.25)
+    ]
     assert quarters == sorted(quarters, reverse=True)  # the last second falls steadily
     assert quarters[-1] < steady - 10
 
 
-def test_guard_turns_the_relay_off_whatever_happens(config, mock_pins, disk_audio, make_tone,
-                                                    data_dir):
+def test_guard_turns_the_relay_off_whatever_happens(
+    config, mock_pins, disk_audio, make_tone, data_dir
+):
     add_segments(data_dir, (make_tone("long.wav", freq=500, seconds=30), "long"))
     config = config.replace("relay", max_on_minutes=0.05)  # 3 s
     add_slot(data_dir, ["long"], now() + dt.timedelta(seconds=1), seconds=60)

@@ -24,14 +24,20 @@ def test_every_error_is_listed_with_its_key(tmp_path: Path) -> None:
     bad.write_text(
         '[relay]\npin = 99\nwarmup_s = "long"\nbogus = 1\n'
         '[schedule]\ntimezone = "Mars/Olympus"\nquiet_hours = "9pm-5am"\n'
-        '[nonsense]\nx = 1\n',
+        "[nonsense]\nx = 1\n",
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as caught:
         load_config(bad)
     keys = {key for key, _ in caught.value.problems}
-    assert keys == {"relay.pin", "relay.warmup_s", "relay.bogus", "schedule.timezone",
-                    "schedule.quiet_hours", "nonsense"}
+    assert keys == {
+        "relay.pin",
+        "relay.warmup_s",
+        "relay.bogus",
+        "schedule.timezone",
+        "schedule.quiet_hours",
+        "nonsense",
+    }
 
     proc = run_village("--config", str(bad), "config", "show")
     assert proc.returncode == 2
@@ -50,12 +56,16 @@ def test_syntax_error_and_missing_file_are_clear(tmp_path: Path) -> None:
 
 
 def test_show_masks_secrets_and_honours_data_option(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path / "v.toml", {
-        "mqtt": {"host": "hub.local", "password": "s3cret-pass"},
-        "relay": {"pin": 27, "active_high": True},
-    })
-    proc = run_village("--config", str(cfg), "--data", str(tmp_path / "state"), "config",
-                       "show", check=True)
+    cfg = write_config(
+        tmp_path / "v.toml",
+        {
+            "mqtt": {"host": "hub.local", "password": "s3cret-pass"},
+            "relay": {"pin": 27, "active_high": True},
+        },
+    )
+    proc = run_village(
+        "--config", str(cfg), "--data", str(tmp_path / "state"), "config", "show", check=True
+    )
     assert "s3cret-pass" not in proc.stdout
     assert 'password = "********"' in proc.stdout
     assert "pin = 27" in proc.stdout and "active_high = true" in proc.stdout

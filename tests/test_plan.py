@@ -27,35 +27,58 @@ def local_starts(plan: Plan, begin: dt.datetime, end: dt.datetime) -> list[dt.da
 
 
 def test_rfc5545_daily_for_ten_occurrences() -> None:
-    plan = Plan(id="daily", title="t", dtstart="1997-09-02T09:00:00", rrule="FREQ=DAILY;COUNT=10",
-                timezone="America/New_York")
-    starts = local_starts(plan, dt.datetime(1997, 1, 1, tzinfo=NY), dt.datetime(1998, 1, 1,
-                                                                                tzinfo=NY))
+    plan = Plan(
+        id="daily",
+        title="t",
+        dtstart="1997-09-02T09:00:00",
+        rrule="FREQ=DAILY;COUNT=10",
+        timezone="America/New_York",
+    )
+    starts = local_starts(
+        plan, dt.datetime(1997, 1, 1, tzinfo=NY), dt.datetime(1998, 1, 1, tzinfo=NY)
+    )
     assert [s.day for s in starts] == list(range(2, 12))
     assert all(s.hour == 9 and s.month == 9 for s in starts)
 
 
 def test_rfc5545_every_other_week_mo_we_fr_until() -> None:
-    plan = Plan(id="biweekly", title="t", dtstart="1997-09-01T09:00:00",
-                rrule="FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR",
-                timezone="America/New_York")
-    starts = local_starts(plan, dt.datetime(1997, 1, 1, tzinfo=NY), dt.datetime(1998, 1, 1,
-                                                                                tzinfo=NY))
-    expected = {9: [1, 3, 5, 15, 17, 19, 29], 10: [1, 3, 13, 15, 17, 27, 29, 31],
-                11: [10, 12, 14, 24, 26, 28], 12: [8, 10, 12, 22]}
-    assert [(s.month, s.day) for s in starts] == [(m, d) for m, days in expected.items()
-                                                  for d in days]
+    plan = Plan(
+        id="biweekly",
+        title="t",
+        dtstart="1997-09-01T09:00:00",
+        rrule="FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR",
+        timezone="America/New_York",
+    )
+    starts = local_starts(
+        plan, dt.datetime(1997, 1, 1, tzinfo=NY), dt.datetime(1998, 1, 1, tzinfo=NY)
+    )
+    expected = {
+        9: [1, 3, 5, 15, 17, 19, 29],
+        10: [1, 3, 13, 15, 17, 27, 29, 31],
+        11: [10, 12, 14, 24, 26, 28],
+        12: [8, 10, 12, 22],
+    }
+    assert [(s.month, s.day) for s in starts] == [
+        (m, d) for m, days in expected.items() for d in days
+    ]
     # 09:00 local on both sides of the end of daylight saving time (26 October 1997)
     assert {s.hour for s in starts} == {9}
     assert {s.utcoffset() for s in starts} == {dt.timedelta(hours=-4), dt.timedelta(hours=-5)}
 
 
 def test_rfc5545_monthly_first_friday_with_exdate_and_rdate() -> None:
-    plan = Plan(id="first-friday", title="t", dtstart="1997-09-05T09:00:00",
-                rrule="FREQ=MONTHLY;COUNT=10;BYDAY=1FR", timezone="America/New_York",
-                exdates=["1997-10-03T09:00:00"], rdates=["1997-10-04T09:00:00"])
-    starts = local_starts(plan, dt.datetime(1997, 1, 1, tzinfo=NY), dt.datetime(1999, 1, 1,
-                                                                                tzinfo=NY))
+    plan = Plan(
+        id="first-friday",
+        title="t",
+        dtstart="1997-09-05T09:00:00",
+        rrule="FREQ=MONTHLY;COUNT=10;BYDAY=1FR",
+        timezone="America/New_York",
+        exdates=["1997-10-03T09:00:00"],
+        rdates=["1997-10-04T09:00:00"],
+    )
+    starts = local_starts(
+        plan, dt.datetime(1997, 1, 1, tzinfo=NY), dt.datetime(1999, 1, 1, tzinfo=NY)
+    )
     dates = [s.date().isoformat() for s in starts]
     assert dates[:4] == ["1997-09-05", "1997-10-04", "1997-11-07", "1997-12-05"]
     assert "1997-10-03" not in dates
@@ -78,21 +101,38 @@ def sample_durations() -> dict[str, float]:
     catalogue = json.loads((MEDIA / "segments" / "segments.json").read_text(encoding="utf-8"))
     durations = {}
     for entry in catalogue:
-        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
-                              "-of", "csv=p=0", str(MEDIA / "segments" / entry["file"])],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "csv=p=0",
+                str(MEDIA / "segments" / entry["file"]),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         durations[entry["id"]] = float(out)
     return durations
 
 
 def test_default_plan_is_three_fifteen_minute_sessions_a_week(default_plan, sample_durations):
-    schedule = build_schedule([default_plan], dt.datetime(2021, 1, 1, tzinfo=HCM),
-                              dt.datetime(2022, 1, 1, tzinfo=HCM), sample_durations, NO_RULES)
+    schedule = build_schedule(
+        [default_plan],
+        dt.datetime(2021, 1, 1, tzinfo=HCM),
+        dt.datetime(2022, 1, 1, tzinfo=HCM),
+        sample_durations,
+        NO_RULES,
+    )
     slots = schedule.slots
     assert len(slots) == 53
     local = [s.start.astimezone(HCM) for s in slots]
     assert local[0].date() == dt.date(2021, 3, 1) and local[-1].date() == dt.date(2021, 6, 30)
-    assert {s.strftime("%a %H:%M") [:3] for s in local} == {"Mon", "Wed", "Fri"}
+    assert {s.strftime("%a %H:%M")[:3] for s in local} == {"Mon", "Wed", "Fri"}
     assert {s.strftime("%H:%M") for s in local} == {"06:30"}
     assert {(s.end - s.start) for s in slots} == {dt.timedelta(minutes=15)}
     weeks: dict[tuple[int, int], int] = {}
@@ -102,14 +142,18 @@ def test_default_plan_is_three_fifteen_minute_sessions_a_week(default_plan, samp
 
 
 def test_default_plan_rotates_the_segments(default_plan, sample_durations):
-    slots = build_schedule([default_plan], dt.datetime(2021, 3, 1, tzinfo=HCM),
-                           dt.datetime(2021, 4, 1, tzinfo=HCM), sample_durations,
-                           NO_RULES).slots
+    slots = build_schedule(
+        [default_plan],
+        dt.datetime(2021, 3, 1, tzinfo=HCM),
+        dt.datetime(2021, 4, 1, tzinfo=HCM),
+        sample_durations,
+        NO_RULES,
+    ).slots
     framing = set(default_plan.intro) | set(default_plan.outro)
     bodies = [tuple(s for s in slot.segments if s not in framing) for slot in slots]
     for slot in slots:  # each session opens and closes with the station's framing
         assert list(slot.segments[: len(default_plan.intro)]) == default_plan.intro
-        assert list(slot.segments[-len(default_plan.outro):]) == default_plan.outro
+        assert list(slot.segments[-len(default_plan.outro) :]) == default_plan.outro
         total = sum(sample_durations[s] for s in slot.segments)
         assert total <= 15 * 60 - 5  # fits the slot with warm-up and tail
     for before, after in zip(bodies, bodies[1:], strict=False):
@@ -123,8 +167,13 @@ def test_default_plan_rotates_the_segments(default_plan, sample_durations):
 
 def test_default_holidays_drop_ordinary_sessions(default_plan, sample_durations):
     policy = Policy(quiet_hours="21:30-05:30", holidays=("01-01", "04-30", "05-01", "09-02"))
-    schedule = build_schedule([default_plan], dt.datetime(2021, 3, 1, tzinfo=HCM),
-                              dt.datetime(2021, 7, 1, tzinfo=HCM), sample_durations, policy)
+    schedule = build_schedule(
+        [default_plan],
+        dt.datetime(2021, 3, 1, tzinfo=HCM),
+        dt.datetime(2021, 7, 1, tzinfo=HCM),
+        sample_durations,
+        policy,
+    )
     assert len(schedule.slots) == 52
     (dropped,) = schedule.suppressed
     assert dropped.reason == "holiday"
@@ -163,8 +212,12 @@ def test_ics_with_vtimezone_and_exdate() -> None:
     assert plan.slot_minutes == 15
     assert plan.level == Priority.PRIORITY
     assert plan.segments == ["b1", "b2"] and not plan.rotate
-    slots = plan_slots(plan, dt.datetime(2021, 3, 1, tzinfo=dt.UTC),
-                       dt.datetime(2021, 5, 1, tzinfo=dt.UTC), {"b1": 60, "b2": 60})
+    slots = plan_slots(
+        plan,
+        dt.datetime(2021, 3, 1, tzinfo=dt.UTC),
+        dt.datetime(2021, 5, 1, tzinfo=dt.UTC),
+        {"b1": 60, "b2": 60},
+    )
     starts = [s.start.astimezone(HCM) for s in slots]
     assert [s.day for s in starts] == [2, 9, 23, 30]  # 16 March excepted
     assert all(s.hour == 17 and s.minute == 15 for s in starts)
@@ -193,26 +246,43 @@ END:VCALENDAR\r
 """.encode()
     utc_plan, single = plans_from_ics(ics)
     assert utc_plan.level == Priority.EMERGENCY and utc_plan.rotate
-    slots = plan_slots(utc_plan, dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
-                       dt.datetime(2022, 1, 1, tzinfo=dt.UTC), {})
+    slots = plan_slots(
+        utc_plan, dt.datetime(2021, 1, 1, tzinfo=dt.UTC), dt.datetime(2022, 1, 1, tzinfo=dt.UTC), {}
+    )
     assert [s.start.astimezone(HCM).strftime("%m-%d %H:%M") for s in slots] == [
-        "03-06 06:30", "03-07 06:30", "03-08 06:30"]
-    (one,) = plan_slots(single, dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
-                        dt.datetime(2022, 1, 1, tzinfo=dt.UTC), {})
+        "03-06 06:30",
+        "03-07 06:30",
+        "03-08 06:30",
+    ]
+    (one,) = plan_slots(
+        single, dt.datetime(2021, 1, 1, tzinfo=dt.UTC), dt.datetime(2022, 1, 1, tzinfo=dt.UTC), {}
+    )
     assert one.start.astimezone(HCM) == dt.datetime(2021, 4, 1, 6, 30, tzinfo=HCM)
     assert one.end - one.start == dt.timedelta(minutes=20)
 
 
-@pytest.mark.parametrize("body,message", [
-    (b"not a calendar", "iCalendar"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "no events"),
-    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;VALUE=DATE:20210301\r\n"
-     b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "whole day"),
-    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20210301T063000\r\n"
-     b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "slot length"),
-    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20210301T063000\r\n"
-     b"DURATION:PT15M\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "RRULE"),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (b"not a calendar", "iCalendar"),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "no events"),
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;VALUE=DATE:20210301\r\n"
+            b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "whole day",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20210301T063000\r\n"
+            b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "slot length",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20210301T063000\r\n"
+            b"DURATION:PT15M\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "RRULE",
+        ),
+    ],
+)
 def test_bad_calendars_are_refused_with_a_reason(body: bytes, message: str) -> None:
     with pytest.raises(PlanError, match=message):
         plans_from_ics(body)
@@ -225,8 +295,9 @@ def test_bad_calendar_import_changes_nothing(data_dir: Path, tmp_path: Path) -> 
     store_file = data_dir / "content.json"
     before = store_file.read_bytes()
     bad = tmp_path / "bad.ics"
-    bad.write_bytes(OUTLOOK_ICS.replace(b"DTEND;TZID=SE Asia Standard Time:20210302T173000\r\n",
-                                        b""))
+    bad.write_bytes(
+        OUTLOOK_ICS.replace(b"DTEND;TZID=SE Asia Standard Time:20210302T173000\r\n", b"")
+    )
     proc = run_village("--data", str(data_dir), "import", "plan", str(bad))
     assert proc.returncode == 2 and "slot length" in proc.stderr
     assert store_file.read_bytes() == before
@@ -237,26 +308,43 @@ def test_bad_calendar_import_changes_nothing(data_dir: Path, tmp_path: Path) -> 
 
 def test_quiet_hours_hold_ordinary_and_priority_but_not_emergency() -> None:
     def at(hour: int, minute: int, priority: str) -> Plan:
-        return Plan(id=f"p{hour}{minute}{priority}", title=priority,
-                    dtstart=f"2021-03-01T{hour:02d}:{minute:02d}:00", slot_minutes=15,
-                    priority=priority)
+        return Plan(
+            id=f"p{hour}{minute}{priority}",
+            title=priority,
+            dtstart=f"2021-03-01T{hour:02d}:{minute:02d}:00",
+            slot_minutes=15,
+            priority=priority,
+        )
 
-    plans = [at(22, 0, "ordinary"), at(22, 30, "priority"), at(23, 0, "emergency"),
-             at(5, 20, "ordinary"), at(6, 0, "ordinary"), at(21, 20, "ordinary")]
+    plans = [
+        at(22, 0, "ordinary"),
+        at(22, 30, "priority"),
+        at(23, 0, "emergency"),
+        at(5, 20, "ordinary"),
+        at(6, 0, "ordinary"),
+        at(21, 20, "ordinary"),
+    ]
     policy = Policy(quiet_hours="21:30-05:30")
-    schedule = build_schedule(plans, dt.datetime(2021, 3, 1, tzinfo=HCM),
-                              dt.datetime(2021, 3, 2, tzinfo=HCM), {}, policy)
+    schedule = build_schedule(
+        plans, dt.datetime(2021, 3, 1, tzinfo=HCM), dt.datetime(2021, 3, 2, tzinfo=HCM), {}, policy
+    )
     kept = {s.start.astimezone(HCM).strftime("%H:%M") for s in schedule.slots}
     assert kept == {"23:00", "06:00"}
-    reasons = {s.slot.start.astimezone(HCM).strftime("%H:%M"): s.reason
-               for s in schedule.suppressed}
+    reasons = {
+        s.slot.start.astimezone(HCM).strftime("%H:%M"): s.reason for s in schedule.suppressed
+    }
     # 05:20-05:35 and 21:20-21:35 reach into quiet hours
-    assert reasons == {"22:00": "quiet hours", "22:30": "quiet hours", "05:20": "quiet hours",
-                       "21:20": "quiet hours"}
+    assert reasons == {
+        "22:00": "quiet hours",
+        "22:30": "quiet hours",
+        "05:20": "quiet hours",
+        "21:20": "quiet hours",
+    }
 
 
-def test_overlapping_plans_resolved_by_priority_and_reported(data_dir: Path,
-                                                             tmp_path: Path) -> None:
+def test_overlapping_plans_resolved_by_priority_and_reported(
+    data_dir: Path, tmp_path: Path
+) -> None:
     ics = """BEGIN:VCALENDAR\r
 VERSION:2.0\r
 BEGIN:VEVENT\r
@@ -280,8 +368,19 @@ END:VCALENDAR\r
     path = tmp_path / "two.ics"
     path.write_bytes(ics)
     run_village("--data", str(data_dir), "import", "plan", str(path), check=True)
-    proc = run_village("--data", str(data_dir), "--config", "/dev/null", "plan", "--from",
-                       "2021-03-01", "--to", "2021-03-03", "--json", check=True)
+    proc = run_village(
+        "--data",
+        str(data_dir),
+        "--config",
+        "/dev/null",
+        "plan",
+        "--from",
+        "2021-03-01",
+        "--to",
+        "2021-03-03",
+        "--json",
+        check=True,
+    )
     slots = json.loads(proc.stdout)
     assert [(s["start"], s["end"], s["priority"]) for s in slots] == [
         ("2021-03-01T06:30:00+07:00", "2021-03-01T06:45:00+07:00", "ordinary"),
@@ -293,15 +392,31 @@ END:VCALENDAR\r
 
 
 def test_plan_command_on_the_default_plan(data_dir: Path) -> None:
-    run_village("--data", str(data_dir), "import", "plan",
-                str(MEDIA / "plans" / "ke-hoach-2021.ics"), check=True)
-    proc = run_village("--data", str(data_dir), "plan", "--from", "2021-03-01", "--to",
-                       "2021-03-07", "--json", check=True)
+    run_village(
+        "--data",
+        str(data_dir),
+        "import",
+        "plan",
+        str(MEDIA / "plans" / "ke-hoach-2021.ics"),
+        check=True,
+    )
+    proc = run_village(
+        "--data",
+        str(data_dir),
+        "plan",
+        "--from",
+        "2021-03-01",
+        "--to",
+        "2021-03-07",
+        "--json",
+        check=True,
+    )
     slots = json.loads(proc.stdout)
-    assert [s["start"] for s in slots] == ["2021-03-01T06:30:00+07:00",
-                                          "2021-03-03T06:30:00+07:00",
-                                          "2021-03-05T06:30:00+07:00"]
+    assert [s["start"] for s in slots] == [
+        "2021-03-01T06:30:00+07:00",
+        "2021-03-03T06:30:00+07:00",
+        "2021-03-05T06:30:00+07:00",
+    ]
     assert {s["priority"] for s in slots} == {"ordinary"}
-    bad = run_village("--data", str(data_dir), "plan", "--from", "2021-13-01", "--to",
-                      "2021-03-07")
+    bad = run_village("--data", str(data_dir), "plan", "--from", "2021-13-01", "--to", "2021-03-07")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

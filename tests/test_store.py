@@ -74,7 +74,9 @@ def test_full_disk_keeps_the_previous_version(data_dir: Path) -> None:
     repo = str(Path(__file__).resolve().parent.parent)
     proc = subprocess.run(
         [sys.executable, "-c", FULL_DISK_WRITER.format(repo=repo, data=str(data_dir))],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.stdout.startswith("ERROR"), proc.stderr
     assert store.path.read_bytes() == before
@@ -99,11 +101,20 @@ def test_media_named_by_content_hash(data_dir: Path, make_tone) -> None:
 )
 def test_import_segment_formats(data_dir: Path, make_tone, name, rate, channels) -> None:
     tone = make_tone(name, seconds=3.0, amplitude=0.2, rate=rate, channels=channels)
-    proc = run_village("--data", str(data_dir), "import", "segment", str(tone), "--title",
-                       "Đăng ký khai sinh", check=True)
+    proc = run_village(
+        "--data",
+        str(data_dir),
+        "import",
+        "segment",
+        str(tone),
+        "--title",
+        "Đăng ký khai sinh",
+        check=True,
+    )
     assert "Đăng ký khai sinh" in proc.stdout
-    segments = json.loads(run_village("--data", str(data_dir), "segments", "--json",
-                                      check=True).stdout)
+    segments = json.loads(
+        run_village("--data", str(data_dir), "segments", "--json", check=True).stdout
+    )
     (segment,) = segments
     assert segment["id"] == Path(name).stem
     assert segment["duration_s"] == pytest.approx(3.0, abs=0.08)
@@ -121,11 +132,13 @@ def _state(data_dir: Path) -> tuple[bytes | None, list[str]]:
 
 
 @pytest.mark.parametrize("kind", ["truncated", "garbage", "text", "image", "silent", "missing"])
-def test_bad_audio_is_refused_and_changes_nothing(data_dir: Path, make_tone, tmp_path,
-                                                  kind: str) -> None:
+def test_bad_audio_is_refused_and_changes_nothing(
+    data_dir: Path, make_tone, tmp_path, kind: str
+) -> None:
     good = make_tone("good.ogg")
-    run_village("--data", str(data_dir), "import", "segment", str(good), "--title", "Tốt",
-                check=True)
+    run_village(
+        "--data", str(data_dir), "import", "segment", str(good), "--title", "Tốt", check=True
+    )
     before = _state(data_dir)
     if kind == "truncated":
         whole = make_tone("whole.wav", seconds=4).read_bytes()
@@ -139,8 +152,21 @@ def test_bad_audio_is_refused_and_changes_nothing(data_dir: Path, make_tone, tmp
         bad.write_text("Đây không phải âm thanh", encoding="utf-8")
     elif kind == "image":
         bad = tmp_path / "logo.png"
-        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=red:s=32x32",
-                        "-frames:v", "1", str(bad)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=red:s=32x32",
+                "-frames:v",
+                "1",
+                str(bad),
+            ],
+            check=True,
+        )
     elif kind == "silent":
         bad = make_tone("quiet.wav", amplitude=0.0)
     else:
