@@ -142,6 +142,7 @@ class ContentStore:
     def transaction(self) -> Iterator[Tables]:
         """Change the store: all of it lands at once when the block ends without error."""
         with exclusive_lock(self.lock_path):
+            self._remove_stale_temp_files()
             current = AtomicJSONStorage(self.path).read() or {}
             memory = TinyDB(storage=MemoryStorage)
             memory.storage.write(current)
@@ -150,6 +151,11 @@ class ContentStore:
             meta = tables.meta()
             tables.set_meta(revision=int(meta.get("revision", 0)) + 1, updated=utc_now_iso())
             AtomicJSONStorage(self.path).write(memory.storage.read() or {})
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a crash left behind (only the lock holder writes, so none is live)."""
+        for stale in self.data_dir.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
     def add_media(self, source: Path, expected_sha256: str | None = None) -> str:
         """Copy a file into ``media/`` under its SHA-256; returns the hash."""
