@@ -201,6 +201,100 @@ class MqttSettings:
     keepalive_s: int = setting(60, "MQTT keep-alive in seconds", check=between(5, 3600))
 
 
+_DAY = r"(?:t[2-7]|cn|mon|tue|wed|thu|fri|sat|sun)"
+_HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
+_HOURS_RULE = (
+    rf"{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*\s+{_HHMM}-{_HHMM}(?:\s*,\s*{_HHMM}-{_HHMM})*"
+)
+_OPENING_HOURS = re.compile(rf"^\s*{_HOURS_RULE}(?:\s*;\s*{_HOURS_RULE})*\s*;?\s*$", re.IGNORECASE)
+
+
+def opening_hours_rules(value: str) -> str | None:
+    """Rules such as ``T2-T6 07:00-11:30,13:30-17:00; T7 07:00-11:30`` (kiosk.hours parses)."""
+    if value.strip() == "" or _OPENING_HOURS.match(value):
+        return None
+    return (
+        "must look like 'T2-T6 07:00-17:00; T7 07:00-11:30' (days T2..T7, CN or Mon..Sun), "
+        "or be empty for always open"
+    )
+
+
+def pin_digits(value: str) -> str | None:
+    if value == "" or re.fullmatch(r"\d{4,8}", value):
+        return None
+    return "must be 4 to 8 digits, or empty to disable the staff panel"
+
+
+def screen_size(value: str) -> str | None:
+    if re.fullmatch(r"[1-9]\d{2,3}x[1-9]\d{2,3}", value):
+        return None
+    return "must look like 1280x800"
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    idle_return_s: float = setting(
+        90.0,
+        "Seconds without a touch before the kiosk returns to the home screen",
+        check=at_least(1),
+    )
+    attract_after_s: float = setting(
+        180.0,
+        "Seconds without a touch before the attract loop starts (clips and slides)",
+        check=at_least(1),
+    )
+    attract_slide_s: float = setting(
+        8.0, "Seconds each slide of the attract loop stays on screen", check=at_least(1)
+    )
+    opening_hours: str = setting(
+        "T2-T6 07:00-17:00; T7 07:00-11:30",
+        "When the screen is lit: days (T2..T7, CN) and hours; the schedule's holidays are "
+        "closed; empty: always",
+        check=opening_hours_rules,
+    )
+    outside_hours: str = setting(
+        "dim",
+        "Outside opening hours the screen is 'dim' (dark, shows the hours), 'blank' (black) "
+        "or 'on'; a touch wakes it until the next idle return",
+        check=one_of("dim", "blank", "on"),
+    )
+    staff_pin: str = setting(
+        "",
+        "PIN of the staff panel (long press on the header); empty: staff panel disabled",
+        secret=True,
+        check=pin_digits,
+    )
+    shares_broadcast_output: bool = setting(
+        True,
+        "The kiosk's speakers share the broadcast output: mute clips while the relay is on",
+    )
+    fullscreen: bool = setting(True, "Full screen with no window decorations")
+    window_size: str = setting(
+        "1280x800", "Window size when not full screen (and of screenshots)", check=screen_size
+    )
+    text_scale_large: float = setting(
+        1.3, "Text size factor of the 'larger text' toggle", check=between(1.0, 2.0)
+    )
+    synonyms_file: str = setting(
+        "", "Citizens' words for procedures, editable by staff (empty: the shipped list)"
+    )
+    recent_count: int = setting(
+        6,
+        "How many newly published or amended procedures the home screen lists",
+        check=between(0, 20),
+    )
+    journal_flush_s: float = setting(
+        300.0,
+        "Seconds between two writes of the usage counters to the journal",
+        check=at_least(5),
+    )
+    content_poll_s: float = setting(
+        1.0,
+        "Seconds between two checks of the content store for changes",
+        check=between(0.2, 5),
+    )
+
+
 SECTIONS: dict[str, type] = {
     "device": DeviceSettings,
     "paths": PathSettings,
@@ -210,6 +304,7 @@ SECTIONS: dict[str, type] = {
     "audio": AudioSettings,
     "schedule": ScheduleSettings,
     "mqtt": MqttSettings,
+    "kiosk": KioskSettings,
 }
 
 
@@ -223,6 +318,7 @@ class Config:
     audio: AudioSettings
     schedule: ScheduleSettings
     mqtt: MqttSettings
+    kiosk: KioskSettings
     source: str = "(defaults)"
 
     @property
