@@ -402,7 +402,9 @@ class Controller:
         }
         try:
             atomic_write_bytes(
-                self.runtime_dir / "state.json", json.dumps(state, ensure_ascii=False).encode()
+                self.runtime_dir / "state.json",
+                json.dumps(state, ensure_ascii=False).encode(),
+                durable=False,  # runtime state: /run on the Pi
             )
         except Exception as exc:  # noqa: BLE001
             log.warning("runtime state not written: %s", exc)

@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand; figures go to docs/benchmarks.md."""
