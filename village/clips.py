@@ -1,0 +1,84 @@
+"""Adding video clips for the kiosk, and the kiosk's sample content (procedures and clips).
+
+A clip is checked whole (decoded once by FFmpeg) before it is copied into the store under
+its SHA-256, so a truncated file never reaches the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from village.content import Clip
+from village.errors import MediaError
+from village.library import sample_media_dir, slugify
+from village.media import probe_video
+from village.store import ContentStore, utc_now_iso
+
+CLIP_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SAMPLE_PROCEDURES = Path("procedures") / "thu-tuc-cap-xa.json"
+
+
+def import_clip(
+    store: ContentStore,
+    path: str | Path,
+    title: str,
+    *,
+    clip_id: str | None = None,
+    description: str = "",
+) -> Clip:
+    """Measure a video file and add it (or replace the clip with the same id)."""
+    path = Path(path)
+    if not title.strip():
+        raise MediaError("a clip needs a title (--title)")
+    cid = clip_id or slugify(path.stem)
+    if not CLIP_ID_RE.match(cid):
+        raise MediaError(f"clip id {cid!r}: use a-z, 0-9, '-' and '_' (at most 64)")
+    info = probe_video(path)
+    sha = store.add_media(path)
+    clip = Clip(
+        id=cid,
+        title=title.strip(),
+        sha256=sha,
+        format=info.format,
+        size=path.stat().st_size,
+        duration_s=info.duration_s,
+        added=utc_now_iso(),
+        source_name=path.name,
+        loudness_lufs=info.loudness_lufs,
+        width=info.width,
+        height=info.height,
+        description=description.strip(),
+    )
+    with store.transaction() as tables:
+        tables.upsert("clips", clip.to_dict())
+    return clip
+
+
+def import_sample_clips(store: ContentStore, media_dir: Path | None = None) -> list[Clip]:
+    """The clips listed in ``media/clips/clips.json``."""
+    folder = (media_dir or sample_media_dir()) / "clips"
+    try:
+        catalogue = json.loads((folder / "clips.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise MediaError(f"{folder}/clips.json unreadable: {exc}") from exc
+    return [
+        import_clip(
+            store,
+            folder / entry["file"],
+            entry["title"],
+            clip_id=entry["id"],
+            description=entry.get("description", ""),
+        )
+        for entry in catalogue
+    ]
+
+
+def import_sample_kiosk_content(store: ContentStore, media_dir: Path | None = None):  # noqa: ANN201
+    """The sample procedures and clips shipped in ``media/``; returns (ImportReport, clips)."""
+    from village.procedures import import_procedures
+
+    folder = media_dir or sample_media_dir()
+    report = import_procedures(store, folder / SAMPLE_PROCEDURES)
+    return report, import_sample_clips(store, folder)
