@@ -27,9 +27,11 @@ from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock
 from village.atomic import atomic_write_bytes
 from village.clock import Clock, SystemClock
 from village.config import Config
+from village.errors import VillageError
 from village.plan import Plan, Policy, Priority, Slot
 from village.playlog import PlayLog
 from village.store import ContentStore, Snapshot
+from village.systemd import Watchdog, notify
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +82,12 @@ class Controller:
         self.broadcaster: Broadcaster | None = None
         self.scheduler: Scheduler | None = None
         self.server: ControlServer | None = None
+        self.agent: Any = None  # controller.agent.DeviceAgent when a broker is configured
         self.led = StatusLed(None)
         self.button = ManualButton(None, lambda: None)
         self._start_mono = self.clock.monotonic()
         self._start_time_known = False
+        self.watchdog = Watchdog(max_silence_s=IDLE_RECHECK_S + 30)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -131,6 +135,7 @@ class Controller:
             from controller.pygame_player import PygamePlayer
 
             self._player = PygamePlayer(cfg.audio, now=self.clock.now)
+        self._make_agent()  # before the broadcaster, which takes the (wrapped) on_step
         self.broadcaster = Broadcaster(
             self.relay,
             self._player,
@@ -165,6 +170,8 @@ class Controller:
         self._reload(force=True)
         self.server = ControlServer(cfg.control_socket, self.handle_command)
         self.server.start()
+        if self.agent is not None:
+            self.agent.start()
         self.state = "idle"
         log.info(
             "controller %s ready: data %s, control %s",
@@ -172,10 +179,17 @@ class Controller:
             cfg.data_dir,
             cfg.control_socket,
         )
+        self.watchdog.start()
+        notify("READY=1", f"STATUS=idle; {len(self.scheduler.schedule.slots)} slot(s) planned")
         self.on_step("ready", {"at": now})
 
     def _stop(self) -> None:
         self.state = "stopping"
+        notify("STOPPING=1")
+        self.watchdog.stop()
+        with contextlib.suppress(Exception):
+            if self.agent is not None:
+                self.agent.stop()
         if self.broadcaster is not None:
             self.broadcaster.stop("controller stopping")
         with contextlib.suppress(Exception):
@@ -191,6 +205,20 @@ class Controller:
         self.led.close()
         self.playlog.close()
         log.info("controller stopped; relay off")
+
+    def _make_agent(self) -> None:
+        """The sync agent (controller/agent.py), if ``mqtt.host`` is set; offline otherwise."""
+        if not self.config.mqtt.host:
+            return
+        try:
+            from controller.agent import DeviceAgent
+            from controller.agent_host import ControllerHost
+
+            self.agent = DeviceAgent(self.config, ControllerHost(self))
+        except (ImportError, VillageError) as exc:
+            log.error("sync disabled, the device works offline: %s", exc)
+            return
+        self.on_step = self.agent.forward_steps(self.on_step)
 
     # -- content ---------------------------------------------------------------------------
 
@@ -259,6 +287,7 @@ class Controller:
         assert self.scheduler is not None
         waiting_clock_logged = False
         while not self.shutdown.is_set():
+            self.watchdog.beat()
             self._reload()
             self._serve_requests()
             if self.shutdown.is_set():
@@ -352,13 +381,20 @@ class Controller:
         assert self.broadcaster is not None and self.scheduler is not None
         self.state = "on air"
         self.led.on_air()
+        notify(f"STATUS=on air: {job.title}")
         started = self.clock.now()
-        record = self.broadcaster.run(job)
+        self.watchdog.busy.set()  # the relay's own guard bounds a broadcast
+        try:
+            record = self.broadcaster.run(job)
+        finally:
+            self.watchdog.busy.clear()
+            self.watchdog.beat()
         self.scheduler.note_busy(started, self.clock.now(), job.title)
         self._log_record(record)
         self.broadcaster.clear_marker()
         self.state = "idle"
         self.led.idle()
+        notify(f"STATUS=idle; last broadcast {record['outcome']}")
 
     def _log_missed(self, slot: Slot, reason: str) -> None:
         job = Job(
@@ -459,6 +495,7 @@ class Controller:
             "plans": len(self.plans),
             "next_slot": upcoming.to_json() if upcoming else None,
             "last_broadcast": self.last_record,
+            "sync": self.agent.summary() if self.agent is not None else None,
         }
 
     def handle_command(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -180,3 +180,55 @@ def test_guard_turns_the_relay_off_whatever_happens(
     assert "maximum on-time" in record["reason"]
     (cycle,) = relay_cycles(mock_pins)
     assert cycle[1] - cycle[0] == pytest.approx(3.0, abs=0.2)
+
+
+def test_button_starts_and_stops_a_manual_broadcast_and_led_follows(
+    config, mock_pins, disk_audio, make_tone, data_dir
+):
+    add_segments(data_dir, (make_tone("long.wav", freq=500, seconds=20), "long"))
+    config = config.replace("button", pin=5).replace("led", pin=6)
+    run = ControllerRun(config, mock_pins).start()
+    run.wait_for("ready")
+    button, led = mock_pins.pin(5), mock_pins.pin(6)
+    button.drive_low()  # pressed (wired to ground, internal pull-up)
+    button.drive_high()
+    run.wait_for("segment-start")
+    assert led.state is True  # steady while on air
+    time.sleep(0.5)
+    button.drive_low()  # pressed again: stop
+    button.drive_high()
+    data = run.wait_for("logged")
+    run.stop()
+    record = data["record"]
+    assert record["trigger"] == "button"
+    assert record["outcome"] == "partial" and "button" in record["reason"]
+    assert len(relay_cycles(mock_pins)) == 1 and last_pin_state(mock_pins) is True
+    assert led.state is False
+
+
+def test_missing_audio_device_is_logged_and_relay_goes_off(
+    config, mock_pins, three_tones, data_dir, monkeypatch
+):
+    """A Pi whose configured sound card is absent (ALSA, as on the Pi, with no card here)."""
+    monkeypatch.setenv("SDL_AUDIODRIVER", "alsa")
+    config = config.replace("audio", device="No Such Sound Card")
+    add_slot(data_dir, ["a"], now() + dt.timedelta(seconds=1), seconds=10)
+    run = ControllerRun(config, mock_pins, stop_when=lambda k, d: k == "logged").start()
+    run.thread.join(30)
+    run.stop()
+    (record,) = run.records()
+    assert record["outcome"] == "missed"
+    assert "No Such Sound Card" in record["reason"]
+    assert last_pin_state(mock_pins) is True
+
+
+def test_sdl_environment_wins_over_the_configured_driver(
+    config, mock_pins, disk_audio, three_tones, data_dir
+):
+    config = config.replace("audio", driver="dummy")  # SDL_AUDIODRIVER=disk is set
+    add_slot(data_dir, ["c"], now() + dt.timedelta(seconds=1), seconds=10)
+    run = ControllerRun(config, mock_pins, stop_when=lambda k, d: k == "logged").start()
+    run.thread.join(30)
+    run.stop()
+    assert run.records()[0]["outcome"] == "aired"
+    assert np.abs(disk_audio.mono()).max() > 0.05  # the audio went to the disk file

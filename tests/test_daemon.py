@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -180,3 +181,41 @@ def test_interrupted_broadcast_is_logged_after_sigkill(daemon_env, data_dir, mak
     first = log_records(daemon_env)[0]
     assert first["outcome"] == "partial" and "interrupted" in first["reason"]
     assert first["relay_on"] is not None
+
+
+def test_systemd_readiness_and_watchdog(daemon_env, tmp_path) -> None:
+    """Started as a Type=notify service, the controller says READY and feeds the watchdog."""
+    import socket
+
+    address = str(tmp_path / "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(address)
+    listener.settimeout(15)
+    env = {**daemon_env, "NOTIFY_SOCKET": address, "WATCHDOG_USEC": "400000"}
+    proc = subprocess.Popen(
+        [*VILLAGE, "controller"],
+        env=env,
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    messages: list[str] = []
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and messages.count("WATCHDOG=1") < 3:
+            messages.extend(listener.recv(4096).decode().split("\n"))
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)
+        listener.settimeout(1)
+        with contextlib.suppress(TimeoutError):
+            while True:
+                messages.extend(listener.recv(4096).decode().split("\n"))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        listener.close()
+    assert messages.index("READY=1") < messages.index("WATCHDOG=1")
+    assert messages.count("WATCHDOG=1") >= 3
+    assert "STOPPING=1" in messages
+    assert any(m.startswith("STATUS=idle") for m in messages)
