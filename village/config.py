@@ -25,6 +25,7 @@ from village.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("/etc/village/village.toml")
 DEFAULT_DATA_DIR = "/var/lib/village"
+DEFAULT_HUB_DIR = "/var/lib/village-hub"
 MASK = "********"
 
 Check = Callable[[Any], str | None]
@@ -97,6 +98,20 @@ def holiday_dates(values: list[str]) -> str | None:
         except ValueError:
             bad.append(value)
     return f"not dates (YYYY-MM-DD, or MM-DD every year): {', '.join(bad)}" if bad else None
+
+
+def base64_key(value: str) -> str | None:
+    """Empty, or base64 of a 32-byte (Ed25519) public key."""
+    if not value:
+        return None
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return "must be the base64 text printed by 'village hub init'"
+    return None if len(raw) == 32 else "must be a 32-byte Ed25519 public key in base64"
 
 
 def identifier(value: str) -> str | None:
@@ -198,7 +213,55 @@ class MqttSettings:
     username: str = setting("", "MQTT user name (default: the device id)")
     password: str = setting("", "MQTT password", secret=True)
     ca_file: str = setting("", "CA certificate for TLS (empty: no TLS)")
+    cert_file: str = setting("", "Client certificate for TLS, if the broker asks for one")
+    key_file: str = setting("", "Private key of the client certificate")
     keepalive_s: int = setting(60, "MQTT keep-alive in seconds", check=between(5, 3600))
+    hub_key: str = setting(
+        "",
+        "The commune hub's public key (base64, printed by 'village hub init'); content and "
+        "commands are accepted only when signed by it",
+        check=base64_key,
+    )
+    session_expiry_h: float = setting(
+        24.0,
+        "How long the broker keeps this device's session and commands sent to it while it "
+        "is offline (hours)",
+        check=between(0, 24 * 30),
+    )
+    reconnect_max_s: float = setting(
+        30.0, "Longest wait between two connection attempts (seconds)", check=between(0.5, 600)
+    )
+    max_manifest_kb: int = setting(
+        512, "Largest content manifest accepted (KiB)", check=between(16, 1000)
+    )
+    disk_reserve_mb: int = setting(
+        200,
+        "Free disk space always kept: a content version that would leave less is refused (MB)",
+        check=at_least(0),
+    )
+    fetch_window: int = setting(
+        16, "Media blocks requested ahead while downloading", check=between(1, 256)
+    )
+    log_batch: int = setting(
+        500, "Log records sent to the hub in one message", check=between(1, 1000)
+    )
+    status_interval_s: float = setting(
+        60.0, "Seconds between two status reports when nothing changes", check=between(1, 3600)
+    )
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    data: str = setting(DEFAULT_HUB_DIR, "Folder of the hub's store, signing key and logs")
+    block_kb: int = setting(
+        256, "Size of the blocks media are served in (KiB)", check=between(4, 512)
+    )
+    rate_limit_kbps: int = setting(
+        0, "Cap on the bandwidth media are served with (KiB/s; 0: none)", check=at_least(0)
+    )
+    command_ttl_s: int = setting(
+        300, "How long a command stays valid (seconds)", check=between(5, 86400)
+    )
 
 
 _DAY = r"(?:t[2-7]|cn|mon|tue|wed|thu|fri|sat|sun)"
@@ -305,6 +368,7 @@ SECTIONS: dict[str, type] = {
     "schedule": ScheduleSettings,
     "mqtt": MqttSettings,
     "kiosk": KioskSettings,
+    "hub": HubSettings,
 }
 
 
@@ -319,6 +383,7 @@ class Config:
     schedule: ScheduleSettings
     mqtt: MqttSettings
     kiosk: KioskSettings
+    hub: HubSettings
     source: str = "(defaults)"
 
     @property

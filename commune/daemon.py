@@ -1,0 +1,325 @@
+"""``village hub``: the commune hub's daemon, the one MQTT session of the commune's hub.
+
+It publishes each device's signed manifest (retained) whenever a push changes it or a new
+device appears, publishes queued commands, serves media blocks, and stores what devices
+send (status, play logs, kiosk journal, command replies), acknowledging log records only
+once they are on disk. Staff commands never talk MQTT: they write to the repository and the
+daemon picks their work up within ``POLL_S``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from commune.block_server import BlockServer
+from commune.broker import hub_user
+from commune.desired import build_manifest, desired_state
+from commune.errors import HubError
+from commune.hubdata import HubData
+from village.config import Config
+from village.wire import codec, limits
+from village.wire.blocks import FetchRequest
+from village.wire.commands import EVERY_DEVICE
+from village.wire.errors import Refused, WireError
+from village.wire.mqtt import Endpoint, Message, Session
+from village.wire.status import Reply, hub_status, parse_status
+from village.wire.topics import CommuneTopics
+from village.wire.uplink import Ack, LogBatch
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.25
+SESSION_EXPIRY_S = 24 * 3600
+INBOX = 10_000
+
+Event = Callable[[str, dict[str, Any]], None]
+
+
+def endpoint_from(config: Config, default_user: str) -> Endpoint:
+    mqtt = config.mqtt
+    return Endpoint(
+        host=mqtt.host,
+        port=mqtt.port,
+        username=mqtt.username or default_user,
+        password=mqtt.password,
+        ca_file=mqtt.ca_file,
+        cert_file=mqtt.cert_file,
+        key_file=mqtt.key_file,
+        keepalive_s=mqtt.keepalive_s,
+    )
+
+
+class ManifestPublisher:
+    """Keeps every device's retained manifest equal to its desired state."""
+
+    def __init__(self, hub: HubData, session: Session, topics: CommuneTopics, block_size: int):
+        self.hub = hub
+        self.session = session
+        self.topics = topics
+        self.block_size = block_size
+        self.key = hub.signing_key()
+        self.published: dict[str, int] = {}
+        self.media: dict[str, set[str]] = {}
+        self._seen: tuple[int, tuple[str, ...]] | None = None
+        self._lock = threading.Lock()
+
+    def forget(self) -> None:
+        """After a reconnect: publish everything again (the broker may have lost it)."""
+        with self._lock:
+            self.published.clear()
+            self._seen = None
+
+    def refresh(self) -> list[tuple[str, int]]:
+        """Publish what changed; returns the (device, version) pairs published."""
+        repository = self.hub.repository
+        with self._lock:
+            seen = (repository.latest_version(), tuple(repository.device_ids()))
+            if seen == self._seen:
+                return []
+            entries = repository.entries()
+            done = []
+            for device in seen[1]:
+                state = desired_state(entries, device)
+                self.media[device] = state.media()
+                if state.version == 0 or self.published.get(device) == state.version:
+                    continue
+                version = repository.version(state.version)
+                manifest = build_manifest(
+                    state,
+                    self.topics.commune,
+                    version.created_at if version else "1970-01-01T00:00:00+00:00",
+                    self.block_size,
+                    self.hub.media_size,
+                )
+                payload = self.key.seal(manifest.to_message())
+                outcome = self.session.publish(
+                    self.topics.device(device, "manifest"), payload, qos=1, retain=True
+                )
+                if not outcome.ok(10):
+                    log.warning(
+                        "manifest %d for %s not accepted by the broker", state.version, device
+                    )
+                    return done  # try again on the next poll
+                self.published[device] = state.version
+                done.append((device, state.version))
+                log.info(
+                    "published manifest %d for %s (%d bytes)", state.version, device, len(payload)
+                )
+            self._seen = seen
+            return done
+
+    def allowed(self, device: str, sha256: str) -> bool:
+        return sha256 in self.media.get(device, set())
+
+
+class HubDaemon:
+    def __init__(self, config: Config, hub: HubData, on_event: Event | None = None) -> None:
+        self.config = config
+        self.hub = hub
+        self.commune = hub.commune
+        self.topics = CommuneTopics(self.commune)
+        self.on_event = on_event or (lambda kind, data: None)
+        self.shutdown = threading.Event()
+        self.inbox: queue.Queue[Message] = queue.Queue(INBOX)
+        self._lock_fd: int | None = None
+        self._threads: list[threading.Thread] = []
+        self._reconnected = threading.Event()
+        user = hub_user(self.commune)
+        self.session = Session(
+            endpoint_from(config, user),
+            client_id=config.mqtt.username or user,
+            clean_start=False,
+            session_expiry_s=SESSION_EXPIRY_S,
+            will=Message(self.topics.hub_status, codec.encode(hub_status(False)), retained=True),
+            max_packet=limits.BROKER_PAYLOAD + 1024,
+            on_message=self._on_message,
+            on_connect=self._on_connect,
+            reconnect_max_s=config.mqtt.reconnect_max_s,
+        )
+        self.manifests = ManifestPublisher(
+            hub, self.session, self.topics, config.hub.block_kb * 1024
+        )
+        self.blocks = BlockServer(
+            hub.library,
+            lambda topic, payload: self.session.publish(topic, payload, qos=0),
+            self.topics.media,
+            self.manifests.allowed,
+            config.hub.rate_limit_kbps,
+        )
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._lock_fd = self.hub.acquire_run_lock()
+        self.blocks.start()
+        for target, name in ((self._ingest, "hub-ingest"), (self._poll, "hub-poll")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self.session.start()
+        log.info("hub for commune %s started (%s)", self.commune, self.session.endpoint.describe())
+
+    def stop(self) -> None:
+        self.shutdown.set()
+        offline = Message(self.topics.hub_status, codec.encode(hub_status(False)), retained=True)
+        self.session.close(final=offline)
+        self.blocks.stop()
+        for thread in self._threads:
+            thread.join(5)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+        log.info("hub stopped")
+
+    def run(self) -> int:
+        def handle(signum: int, _frame: object) -> None:
+            log.info("%s received: stopping", signal.Signals(signum).name)
+            self.shutdown.set()
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+        self.start()
+        try:
+            while not self.shutdown.wait(1.0):
+                pass
+        finally:
+            self.stop()
+        return 0
+
+    # -- network thread --------------------------------------------------------------------
+
+    def _on_connect(self, session_present: bool) -> None:
+        self.session.publish(
+            self.topics.hub_status, codec.encode(hub_status(True)), qos=1, retain=True
+        )
+        self.session.subscribe(
+            [
+                (self.topics.any_device("status"), 1),
+                (self.topics.any_device("log"), 1),
+                (self.topics.any_device("reply"), 1),
+                (self.topics.any_device("fetch"), 0),
+            ]
+        )
+        self.manifests.forget()
+        self.on_event("connected", {"session_present": session_present})
+
+    def _on_message(self, message: Message) -> None:
+        parsed = self.topics.parse_device_topic(message.topic)
+        if parsed is None:
+            return
+        device, leaf = parsed
+        if leaf == "fetch":  # served straight away: the block server has its own queue
+            try:
+                fetch = FetchRequest.parse(
+                    codec.decode(message.payload, limit=limits.FETCH, what="fetch")
+                )
+            except Refused as exc:
+                log.warning("fetch from %s refused: %s", device, exc)
+                return
+            self.blocks.request(device, fetch)
+            return
+        try:
+            self.inbox.put(message, timeout=30)  # back-pressure on the broker when swamped
+        except queue.Full:
+            log.error("hub inbox full: message on %s dropped", message.topic)
+
+    # -- ingest thread ---------------------------------------------------------------------
+
+    def _ingest(self) -> None:
+        while not self.shutdown.is_set():
+            try:
+                message = self.inbox.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            device, leaf = self.topics.parse_device_topic(message.topic) or ("", "")
+            if not message.payload:
+                continue  # a cleared retained message
+            try:
+                if leaf == "status":
+                    self._ingest_status(device, message.payload)
+                elif leaf == "log":
+                    self._ingest_log(device, message.payload)
+                elif leaf == "reply":
+                    self._ingest_reply(device, message.payload)
+            except Refused as exc:
+                log.warning("%s from %s refused: %s", leaf, device, exc)
+            except WireError as exc:
+                log.error("%s from %s not handled: %s", leaf, device, exc)
+            except Exception:  # noqa: BLE001 - one bad message must not stop the hub
+                log.exception("%s from %s not handled", leaf, device)
+
+    def _ingest_status(self, device: str, payload: bytes) -> None:
+        status = parse_status(codec.decode(payload, limit=limits.STATUS, what="status"), device)
+        new = self.hub.repository.register_device(device)
+        self.hub.repository.save_status(device, status)
+        if new:
+            log.info("new device %s", device)
+        self.on_event("status", {"device": device, "status": status, "new": new})
+
+    def _ingest_log(self, device: str, payload: bytes) -> None:
+        batch = LogBatch.parse(codec.decode(payload, limit=limits.LOG_BATCH, what="log batch"))
+        for record in batch.records:
+            if record.get("device") not in (None, device):
+                raise Refused("wrong-address", f"a record names device {record.get('device')}")
+        ids, added = self.hub.repository.store_records(device, batch.stream, batch.records)
+        ack = Ack(batch.stream, batch.batch, tuple(ids))
+        self.session.publish(self.topics.device(device, "ack"), codec.encode(ack.to_message()))
+        log.debug("%s: %d %s record(s), %d new", device, len(ids), batch.stream, added)
+        self.on_event(
+            "records", {"device": device, "stream": batch.stream, "count": len(ids), "new": added}
+        )
+
+    def _ingest_reply(self, device: str, payload: bytes) -> None:
+        reply = Reply.parse(codec.decode(payload, limit=limits.REPLY, what="reply"))
+        if reply.device != device:
+            raise Refused("wrong-address", "reply names another device than its topic")
+        self.hub.repository.save_reply(reply)
+        self.on_event("reply", {"device": device, "reply": reply})
+
+    # -- poll thread: pushes and commands from staff ---------------------------------------
+
+    def _poll(self) -> None:
+        while not self.shutdown.wait(POLL_S):
+            if not self.session.connected:
+                continue
+            try:
+                for device, version in self.manifests.refresh():
+                    self.on_event("manifest", {"device": device, "version": version})
+                self._publish_commands()
+            except Exception:  # noqa: BLE001 - keep polling; the cause is logged
+                log.exception("hub poll failed")
+
+    def _publish_commands(self) -> None:
+        repository = self.hub.repository
+        for command in repository.unpublished_commands():
+            now = dt.datetime.now(dt.UTC)
+            if command.expires_at <= now:
+                repository.mark_command(command.id, "expired")
+                continue
+            topic = (
+                self.topics.commune_command
+                if command.device == EVERY_DEVICE
+                else self.topics.device(command.device, "cmd")
+            )
+            payload = self.manifests.key.seal(command.to_message())
+            remaining = int((command.expires_at - now).total_seconds()) + 1
+            code = self.session.publish(topic, payload, qos=1, expiry_s=remaining).wait(10)
+            if code is None:
+                return  # no answer: try again on the next poll
+            outcome = "published" if 0 <= code < 128 else f"refused by the broker ({code})"
+            repository.mark_command(command.id, outcome)
+            log.info("command %s %s to %s: %s", command.id[:8], command.action, topic, outcome)
+            self.on_event("command", {"command": command, "outcome": outcome})
+
+
+def run_hub(config: Config, hub: HubData) -> int:
+    if not config.mqtt.host:
+        raise HubError("no broker configured: set [mqtt] host (and the hub's user and password)")
+    return HubDaemon(config, hub).run()
