@@ -1,0 +1,1 @@
+"""The touchscreen kiosk for citizens at the one-stop office (bộ phận một cửa)."""

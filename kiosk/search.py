@@ -1,0 +1,267 @@
+"""Searching procedures as citizens type: no accents needed, one typo forgiven, codes and
+citizens' own words understood. Pure Python and NumPy; the kiosk and ``village search`` use it.
+
+The index is built once per content version: every word (folded: lower case, no diacritics,
+``đ`` -> ``d``) maps to the procedures it occurs in with a weight (in the name, the field, or
+the body text) times its rarity. A query word scores each procedure by its best matching
+index word: exact, or, for the last word being typed, any word it begins, or, for words of
+four letters or more that match nothing, a word one edit away (Damerau–Levenshtein 1).
+Scores add up over the query's words; procedures missing a content word drop sharply, and
+among the rest those whose name the query covers best come first. A query that contains a
+phrase from the synonyms file is also run with the phrase replaced by each of its procedure
+words, and every procedure keeps its best score over these variants.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.synonyms import Synonyms
+from village.procedures import Procedure, fold
+
+# Weight of a word by where it occurs in a procedure.
+NAME_WEIGHT = 1.0
+FIELD_WEIGHT = 0.6
+BODY_WEIGHT = 0.15
+# How much a match counts by its kind.
+PREFIX_BASE = 0.75
+TYPO_FACTOR = 0.6
+SYNONYM_FACTOR = 0.95
+STOPWORD_FACTOR = 0.2
+TYPO_MIN_LENGTH = 4
+CODE_SCORE = 100.0
+MAX_RESULTS = 10
+RELATIVE_CUT = 0.2  # hits scoring under this share of the best are noise
+PREFIX_CACHE_SIZE = 4096
+
+# Words citizens add around what they look for ("làm thủ tục xin … cho con").
+STOPWORDS = frozenset(
+    {
+        "lam", "thu", "tuc", "xin", "cho", "cua", "va", "o", "muon", "nao", "gi", "toi",
+        "nhu", "ve", "la", "nhung", "cac", "mot", "viec", "phai", "bao", "nhieu",
+    }
+)  # fmt: skip
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_WORD = re.compile(r"[a-z0-9]+")
+_CODE_LIKE = re.compile(r"\d[\d.]{2,}\d|\d{3,}")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in ALPHABET if c != b[0]]
+    inserts = [a + c + b for a, b in splits for c in ALPHABET]
+    return set(deletes + transposes + replaces + inserts) - {word}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    code: str
+    name: str
+    field: str
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "name": self.name, "field": self.field, "score": self.score}
+
+
+Postings = tuple[np.ndarray, np.ndarray, np.ndarray]  # doc ids, weights, in-name flags
+
+
+class SearchEngine:
+    """An index of the procedures in force; ``search`` returns the best matches."""
+
+    def __init__(self, procedures: Iterable[Procedure], synonyms: Synonyms | None = None):
+        self.docs = [p for p in procedures if p.in_force]
+        self.synonyms = synonyms or Synonyms()
+        self.size = len(self.docs)
+        self.codes = [p.code for p in self.docs]
+        self._code_digits = [re.sub(r"\D", "", fold(c)) for c in self.codes]
+        self._code_folded = [fold(c) for c in self.codes]
+        self._build()
+        self._prefix_cache: dict[str, Postings | None] = {}
+
+    # -- index -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        per_term: dict[str, dict[int, tuple[float, bool]]] = {}
+
+        def add(doc: int, text: str, weight: float, in_name: bool) -> None:
+            for term in set(words(text)):
+                slot = per_term.setdefault(term, {})
+                old = slot.get(doc)
+                if old is None or weight > old[0]:
+                    slot[doc] = (weight, in_name or (old is not None and old[1]))
+                elif in_name:
+                    slot[doc] = (old[0], True)
+
+        name_lengths = []
+        for doc, p in enumerate(self.docs):
+            add(doc, p.name, NAME_WEIGHT, True)
+            add(doc, p.field, FIELD_WEIGHT, False)
+            body = " ".join(
+                [
+                    *p.steps,
+                    *p.documents,
+                    *p.channels,
+                    p.result,
+                    p.subjects,
+                    p.conditions,
+                    p.agency,
+                    p.level,
+                    p.submit_place,
+                ]
+            )
+            add(doc, body, BODY_WEIGHT, False)
+            name_lengths.append(max(1, len(set(words(p.name)))))
+        self.name_lengths = np.asarray(name_lengths or [1], dtype=np.float32)
+        self.postings: dict[str, Postings] = {}
+        for term, docs in per_term.items():
+            idf = math.log(1.0 + self.size / len(docs))
+            ids = np.fromiter(docs.keys(), dtype=np.int32, count=len(docs))
+            weights = np.fromiter((w * idf for w, _ in docs.values()), np.float32, len(docs))
+            names = np.fromiter((float(n) for _, n in docs.values()), np.float32, len(docs))
+            self.postings[term] = (ids, weights, names)
+        self.terms = sorted(self.postings)
+        self.term_prefixes = {t[:i] for t in self.terms for i in range(3, len(t) + 1)}
+
+    # -- matching one word -------------------------------------------------------------------
+
+    def _merge(self, parts: list[Postings]) -> Postings | None:
+        """Union of postings keeping each doc's best weight."""
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        ids = np.concatenate([p[0] for p in parts])
+        weights = np.concatenate([p[1] for p in parts])
+        names = np.concatenate([p[2] for p in parts])
+        order = np.lexsort((-weights, ids))
+        ids, weights, names = ids[order], weights[order], names[order]
+        first = np.ones(len(ids), dtype=bool)
+        first[1:] = ids[1:] != ids[:-1]
+        group_name = np.maximum.reduceat(names, np.flatnonzero(first))
+        return ids[first], weights[first], group_name
+
+    def _prefix(self, prefix: str) -> Postings | None:
+        """Every word starting with ``prefix``, weighted by how much of it is typed."""
+        if prefix in self._prefix_cache:
+            return self._prefix_cache[prefix]
+        parts = []
+        start = bisect.bisect_left(self.terms, prefix)
+        for term in self.terms[start:]:
+            if not term.startswith(prefix):
+                break
+            ids, weights, names = self.postings[term]
+            factor = 1.0 if term == prefix else PREFIX_BASE + 0.25 * len(prefix) / len(term)
+            parts.append((ids, weights * np.float32(factor), names))
+        merged = self._merge(parts)
+        if len(self._prefix_cache) >= PREFIX_CACHE_SIZE:
+            self._prefix_cache.pop(next(iter(self._prefix_cache)))
+        self._prefix_cache[prefix] = merged
+        return merged
+
+    def _word(self, word: str, typing: bool) -> Postings | None:
+        if typing:
+            found = self._prefix(word)
+            if found is not None or len(word) < TYPO_MIN_LENGTH:
+                return found
+            near = sorted(e for e in edits1(word) if e in self.term_prefixes)[:8]
+            parts = [p for p in (self._prefix(e) for e in near) if p is not None]
+        else:
+            found = self.postings.get(word)
+            if found is not None or len(word) < TYPO_MIN_LENGTH:
+                return found
+            near = sorted(e for e in edits1(word) if e in self.postings)
+            parts = [self.postings[e] for e in near]
+        merged = self._merge(parts)
+        if merged is None:
+            return None
+        return merged[0], merged[1] * np.float32(TYPO_FACTOR), merged[2]
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def _score(self, tokens: list[str], last_is_prefix: bool) -> np.ndarray:
+        total = np.zeros(self.size, dtype=np.float32)
+        matched = np.zeros(self.size, dtype=np.float32)
+        covered = np.zeros(self.size, dtype=np.float32)
+        content = [t for t in tokens if t not in STOPWORDS] or tokens
+        for index, token in enumerate(tokens):
+            typing = last_is_prefix and index == len(tokens) - 1
+            found = self._word(token, typing)
+            if found is None:
+                continue
+            ids, weights, names = found
+            stop = token in STOPWORDS and len(content) != len(tokens)
+            total[ids] += weights * np.float32(STOPWORD_FACTOR if stop else 1.0)
+            covered[ids] += names
+            if not stop:
+                matched[ids] += 1.0
+        needed = len(content) - (1 if len(content) >= 3 else 0)
+        share = matched / np.float32(len(content))
+        coverage = np.minimum(covered / self.name_lengths, 1.0)
+        score = total * (0.7 + 0.3 * coverage) * share * share
+        score[matched < needed] = 0.0
+        return score
+
+    def _code_scores(self, query: str) -> np.ndarray | None:
+        pieces = _CODE_LIKE.findall(fold(query))
+        if not pieces:
+            return None
+        scores = np.zeros(self.size, dtype=np.float32)
+        for piece in pieces:
+            digits = piece.replace(".", "")
+            for doc, (full, code_digits) in enumerate(
+                zip(self._code_folded, self._code_digits, strict=True)
+            ):
+                if piece == full:
+                    scores[doc] = max(scores[doc], CODE_SCORE * 2)
+                elif digits and digits in code_digits:
+                    share = len(digits) / len(code_digits)
+                    bonus = 0.2 if code_digits.endswith(digits) else 0.0
+                    scores[doc] = max(scores[doc], CODE_SCORE * (share + bonus))
+        return scores
+
+    def search(self, query: str, limit: int = MAX_RESULTS) -> list[SearchHit]:
+        """The best matches for what is typed so far, best first (at most ``limit``)."""
+        if not self.size:
+            return []
+        tokens = words(query)
+        if not tokens:
+            return []
+        last_is_prefix = not query[-1:].isspace()
+        best = self._score(tokens, last_is_prefix)
+        for variant in self.synonyms.rewrites(tokens, last_is_prefix):
+            typed_last = last_is_prefix and variant[-1:] == tokens[-1:]
+            best = np.maximum(best, self._score(variant, typed_last) * SYNONYM_FACTOR)
+        codes = self._code_scores(query)
+        if codes is not None:
+            best = best + codes
+        top_score = float(best.max())
+        if top_score <= 0:
+            return []
+        candidates = np.flatnonzero(best >= top_score * RELATIVE_CUT)
+        if len(candidates) > limit:
+            top = np.argpartition(-best[candidates], limit - 1)[:limit]
+            candidates = candidates[top]
+        ranked = sorted(
+            candidates.tolist(),
+            key=lambda d: (-round(float(best[d]), 4), self.name_lengths[d], self.codes[d]),
+        )
+        hits = []
+        for doc in ranked[:limit]:
+            p = self.docs[doc]
+            hits.append(SearchHit(p.code, p.name, p.field, round(float(best[doc]), 3)))
+        return hits
