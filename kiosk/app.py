@@ -214,8 +214,11 @@ class KioskApp(App):
             return
         self.show(HOME)
         KivyClock.schedule_interval(self.tick, TICK_S)
-        KivyClock.schedule_interval(lambda _dt: self.watcher.poll(), self.kiosk.content_poll_s)
+        KivyClock.schedule_interval(self._poll_content, self.kiosk.content_poll_s)
         self.tick(0)
+
+    def _poll_content(self, _dt: float) -> None:
+        self.watcher.poll()  # returns nothing: a False return would unschedule the interval
 
     def _first_frame(self, _dt: float) -> None:
         self.first_frame_at = self.clock.monotonic()

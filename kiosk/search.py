@@ -33,6 +33,8 @@ BODY_WEIGHT = 0.15
 PREFIX_BASE = 0.75
 TYPO_FACTOR = 0.6
 SYNONYM_FACTOR = 0.95
+SYNONYM_RANK_STEP = 0.03  # a rule's later alternatives count a little less
+LITERAL_UNDER_PHRASE = 0.6  # the query's own words, when it is all one citizens' phrase
 STOPWORD_FACTOR = 0.2
 TYPO_MIN_LENGTH = 4
 CODE_SCORE = 100.0
@@ -50,6 +52,7 @@ STOPWORDS = frozenset(
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _WORD = re.compile(r"[a-z0-9]+")
 _CODE_LIKE = re.compile(r"\d[\d.]{2,}\d|\d{3,}")
+_CODE_CHARS = re.compile(r"[\d.-]")
 
 
 def words(text: str) -> list[str]:
@@ -128,8 +131,10 @@ class SearchEngine:
             name_lengths.append(max(1, len(set(words(p.name)))))
         self.name_lengths = np.asarray(name_lengths or [1], dtype=np.float32)
         self.postings: dict[str, Postings] = {}
+        self.idf: dict[str, float] = {}
         for term, docs in per_term.items():
             idf = math.log(1.0 + self.size / len(docs))
+            self.idf[term] = idf
             ids = np.fromiter(docs.keys(), dtype=np.int32, count=len(docs))
             weights = np.fromiter((w * idf for w, _ in docs.values()), np.float32, len(docs))
             names = np.fromiter((float(n) for _, n in docs.values()), np.float32, len(docs))
@@ -156,7 +161,11 @@ class SearchEngine:
         return ids[first], weights[first], group_name
 
     def _prefix(self, prefix: str) -> Postings | None:
-        """Every word starting with ``prefix``, weighted by how much of it is typed."""
+        """Every word starting with ``prefix``, weighted by how much of it is typed.
+
+        The rarity that counts is the prefix's own (how many procedures have a word starting
+        with it), not each completion's: otherwise "ho" would favour whichever procedure has
+        the rarest word starting with "ho"."""
         if prefix in self._prefix_cache:
             return self._prefix_cache[prefix]
         parts = []
@@ -166,8 +175,11 @@ class SearchEngine:
                 break
             ids, weights, names = self.postings[term]
             factor = 1.0 if term == prefix else PREFIX_BASE + 0.25 * len(prefix) / len(term)
-            parts.append((ids, weights * np.float32(factor), names))
+            parts.append((ids, weights * np.float32(factor / self.idf[term]), names))
         merged = self._merge(parts)
+        if merged is not None:
+            idf = math.log(1.0 + self.size / len(merged[0]))
+            merged = (merged[0], merged[1] * np.float32(idf), merged[2])
         if len(self._prefix_cache) >= PREFIX_CACHE_SIZE:
             self._prefix_cache.pop(next(iter(self._prefix_cache)))
         self._prefix_cache[prefix] = merged
@@ -194,10 +206,14 @@ class SearchEngine:
     # -- scoring -----------------------------------------------------------------------------
 
     def _score(self, tokens: list[str], last_is_prefix: bool) -> np.ndarray:
+        """Each procedure's match with ``tokens``: about 1 for a name made of just these
+        words, less for partial or body-only matches, 0 for too few words matched. Scores of
+        different queries (the synonym variants) are comparable."""
         total = np.zeros(self.size, dtype=np.float32)
         matched = np.zeros(self.size, dtype=np.float32)
         covered = np.zeros(self.size, dtype=np.float32)
         content = [t for t in tokens if t not in STOPWORDS] or tokens
+        ideal = 0.0
         for index, token in enumerate(tokens):
             typing = last_is_prefix and index == len(tokens) - 1
             found = self._word(token, typing)
@@ -205,33 +221,46 @@ class SearchEngine:
                 continue
             ids, weights, names = found
             stop = token in STOPWORDS and len(content) != len(tokens)
-            total[ids] += weights * np.float32(STOPWORD_FACTOR if stop else 1.0)
+            factor = np.float32(STOPWORD_FACTOR if stop else 1.0)
+            total[ids] += weights * factor
+            ideal += float(weights.max()) * float(factor)
             covered[ids] += names
             if not stop:
                 matched[ids] += 1.0
+        if ideal <= 0:
+            return total
         needed = len(content) - (1 if len(content) >= 3 else 0)
         share = matched / np.float32(len(content))
         coverage = np.minimum(covered / self.name_lengths, 1.0)
-        score = total * (0.7 + 0.3 * coverage) * share * share
+        score = (total / np.float32(ideal)) * (0.7 + 0.3 * coverage) * share * share
         score[matched < needed] = 0.0
         return score
 
     def _code_scores(self, query: str) -> np.ndarray | None:
-        pieces = _CODE_LIKE.findall(fold(query))
-        if not pieces:
+        """Procedures whose code the query is, starts, or holds the digits of."""
+        text = fold(query).strip()
+        pieces = _CODE_LIKE.findall(text)
+        whole = text if " " not in text and len(text) >= 3 and _CODE_CHARS.search(text) else ""
+        if not pieces and not whole:
             return None
         scores = np.zeros(self.size, dtype=np.float32)
-        for piece in pieces:
-            digits = piece.replace(".", "")
-            for doc, (full, code_digits) in enumerate(
-                zip(self._code_folded, self._code_digits, strict=True)
-            ):
+        for doc, (full, code_digits) in enumerate(
+            zip(self._code_folded, self._code_digits, strict=True)
+        ):
+            best = 0.0
+            if whole and full == whole:
+                best = CODE_SCORE * 2
+            elif whole and full.startswith(whole):
+                best = CODE_SCORE * len(whole) / len(full)
+            for piece in pieces:
+                digits = piece.replace(".", "")
                 if piece == full:
-                    scores[doc] = max(scores[doc], CODE_SCORE * 2)
+                    best = max(best, CODE_SCORE * 2)
                 elif digits and digits in code_digits:
                     share = len(digits) / len(code_digits)
                     bonus = 0.2 if code_digits.endswith(digits) else 0.0
-                    scores[doc] = max(scores[doc], CODE_SCORE * (share + bonus))
+                    best = max(best, CODE_SCORE * (share + bonus))
+            scores[doc] = best
         return scores
 
     def search(self, query: str, limit: int = MAX_RESULTS) -> list[SearchHit]:
@@ -243,9 +272,14 @@ class SearchEngine:
             return []
         last_is_prefix = not query[-1:].isspace()
         best = self._score(tokens, last_is_prefix)
-        for variant in self.synonyms.rewrites(tokens, last_is_prefix):
+        rewrites = self.synonyms.rewrites(tokens, last_is_prefix)
+        if any(r.whole for r in rewrites):
+            best *= np.float32(LITERAL_UNDER_PHRASE)  # "sổ đỏ" means the phrase, not 'sổ'
+        for rewrite in rewrites:
+            variant = rewrite.words
             typed_last = last_is_prefix and variant[-1:] == tokens[-1:]
-            best = np.maximum(best, self._score(variant, typed_last) * SYNONYM_FACTOR)
+            factor = np.float32(SYNONYM_FACTOR - SYNONYM_RANK_STEP * min(rewrite.rank, 5))
+            best = np.maximum(best, self._score(variant, typed_last) * factor)
         codes = self._code_scores(query)
         if codes is not None:
             best = best + codes

@@ -28,6 +28,13 @@ class SynonymRule:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    words: list[str]
+    rank: int
+    whole: bool
+
+
 @dataclass
 class Synonyms:
     rules: list[SynonymRule] = field(default_factory=list)
@@ -76,13 +83,16 @@ class Synonyms:
             return cls([], [(0, f"unreadable: {exc}")], str(path))
         return cls.parse(text, str(path))
 
-    def rewrites(self, tokens: list[str], last_is_prefix: bool) -> list[list[str]]:
-        """Queries with a citizens' phrase replaced by each of its procedure words.
+    def rewrites(self, tokens: list[str], last_is_prefix: bool) -> list[Rewrite]:
+        """Queries with a citizens' phrase replaced by each of its procedure words; ``rank``
+        is 0 for a rule's first alternative, 1 for its second, …; ``whole`` when the phrase
+        is the whole query.
 
-        The last word, still being typed, may be the start of the phrase's last word
-        ("so d" -> "sổ đỏ") when the phrase has two words or more.
+        The longest phrase wins where phrases overlap ("mất sổ đỏ" over "sổ đỏ"). The last
+        word, still being typed, may be the start of the phrase's last word ("so d" ->
+        "sổ đỏ") when the phrase has two words or more.
         """
-        variants: list[list[str]] = []
+        matches: list[tuple[int, int, SynonymRule]] = []
         count = len(tokens)
         for start, token in enumerate(tokens):
             candidates = list(self.by_first.get(token, ()))
@@ -105,10 +115,20 @@ class Synonyms:
                     long_enough = len(rule.phrase) >= 2 or len(typed) >= 4
                     if not (still_typing and long_enough and wanted.startswith(typed)):
                         continue
-                for target in rule.targets:
-                    variant = [*tokens[:start], *target, *tokens[end:]]
-                    if variant not in variants:
-                        variants.append(variant)
+                matches.append((start, end, rule))
+        longest = [
+            (start, end, rule)
+            for start, end, rule in matches
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in matches)
+        ]
+        variants: list[Rewrite] = []
+        seen: list[list[str]] = []
+        for start, end, rule in longest:
+            for rank, target in enumerate(rule.targets):
+                variant = [*tokens[:start], *target, *tokens[end:]]
+                if variant not in seen:
+                    seen.append(variant)
+                    variants.append(Rewrite(variant, rank, start == 0 and end == count))
         return variants
 
 

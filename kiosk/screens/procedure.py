@@ -3,6 +3,7 @@ basis; a QR code to the online service when there is one. Large type, scrollable
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.utils import escape_markup
 
@@ -52,9 +53,16 @@ class ProcedureScreen(KioskScreen):
         procedure = self.app.content.procedure(self.code)
         if procedure is None or procedure == self.shown:
             return
-        scroll = self.ids.scroll.scroll_y
+        scroll = self.ids.scroll
+        from_top = (1 - scroll.scroll_y) * max(0, scroll.children[0].height - scroll.height)
         self.show_procedure(procedure)
-        self.ids.scroll.scroll_y = scroll
+
+        def keep_place(_dt: float) -> None:
+            # after the new page is laid out: the same distance from the top as before
+            room = scroll.children[0].height - scroll.height
+            scroll.scroll_y = 1 - min(1, from_top / room) if room > 0 else 1
+
+        Clock.schedule_once(keep_place, 0.05)
 
     def show_procedure(self, p: Procedure) -> None:
         self.shown = p

@@ -1,0 +1,234 @@
+"""Search on the shipped sample procedures and synonyms, as a citizen types."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kiosk.search import SearchEngine, edits1
+from kiosk.synonyms import Synonyms, shipped_synonyms_path
+from tests.kiosk_helpers import REPO, SAMPLE_PROCEDURES, base_env
+from village.procedures import Procedure, fold
+
+KHAI_SINH = "1.001193"
+KET_HON = "1.000894"
+THUONG_TRU = "1.004222"
+TAM_VANG = "1.003677"
+HO_KINH_DOANH = "1.001612"
+DI_CHUC = "2.001019"
+HOA_GIAI_DAT = "1.012812"
+
+
+@pytest.fixture(scope="module")
+def engine() -> SearchEngine:
+    records = json.loads(SAMPLE_PROCEDURES.read_text(encoding="utf-8"))
+    procedures = [Procedure.from_dict(r) for r in records]
+    return SearchEngine(procedures, Synonyms.load(shipped_synonyms_path()))
+
+
+def codes(engine: SearchEngine, query: str) -> list[str]:
+    return [hit.code for hit in engine.search(query)]
+
+
+def field_of(engine: SearchEngine, code: str) -> str:
+    return next(p.field for p in engine.docs if p.code == code)
+
+
+def test_folding_drops_case_and_every_diacritic() -> None:
+    assert fold("ĐĂNG KÝ Khai Sinh") == "dang ky khai sinh"
+    assert fold("Thường trú, tạm vắng; đ Đ") == "thuong tru, tam vang; d d"
+    decomposed = unicodedata.normalize("NFD", "Đăng ký kết hôn")
+    assert fold(decomposed) == "dang ky ket hon"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Đăng ký khai sinh", "dang ky khai sinh", "DANG KY KHAI SINH", "đăng kí khai sinh"],
+)
+def test_accents_and_case_do_not_matter(engine: SearchEngine, query: str) -> None:
+    assert codes(engine, query)[0] == KHAI_SINH
+
+
+def test_typed_in_decomposed_unicode(engine: SearchEngine) -> None:
+    query = unicodedata.normalize("NFD", "đăng ký kết hôn")
+    assert codes(engine, query)[0] == KET_HON
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dang ky kahi sinh", KHAI_SINH),  # two letters swapped
+        ("dang ky khai sinn", KHAI_SINH),  # one letter wrong
+        ("dang ky khaii sinh", KHAI_SINH),  # one letter too many
+        ("chung thuc di chc", DI_CHUC),  # one letter missing
+        ("khai bao tam vnag", TAM_VANG),
+    ],
+)
+def test_one_typo_per_word_is_forgiven(engine: SearchEngine, query: str, expected: str) -> None:
+    assert expected in codes(engine, query)[:3]
+
+
+def test_short_words_are_not_guessed(engine: SearchEngine) -> None:
+    # typo tolerance starts at four letters: 'xyz' is not taken for anything
+    assert codes(engine, "xyz") == []
+    assert "1.001193" not in codes(engine, "khai sxyz")
+
+
+def test_edits1_covers_the_four_kinds_of_typo() -> None:
+    near = edits1("sinh")
+    assert {"snih", "sin", "sinhh", "xinh"} <= near
+    assert "sinh" not in near
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("1.001193", KHAI_SINH),
+        ("001193", KHAI_SINH),
+        ("1001193", KHAI_SINH),
+        ("XA-VPHC-01", "XA-VPHC-01"),
+    ],
+)
+def test_found_by_code(engine: SearchEngine, query: str, expected: str) -> None:
+    assert codes(engine, query)[0] == expected
+
+
+def test_partial_code_lists_the_codes_that_contain_it(engine: SearchEngine) -> None:
+    found = codes(engine, "1.0011")
+    assert found[0] == KHAI_SINH
+    assert all("0011" in code.replace(".", "") for code in found)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hộ khẩu", THUONG_TRU),
+        ("so ho khau", THUONG_TRU),
+        ("giấy khai sinh", KHAI_SINH),
+        ("lam giay khai sinh", KHAI_SINH),
+        ("dang ky kinh doanh", HO_KINH_DOANH),
+        ("mo quan", HO_KINH_DOANH),
+        ("tranh chap dat", HOA_GIAI_DAT),
+        ("mat so do", "1.012786"),
+        ("giay doc than", "1.004873"),
+        ("tach khau", "1.010038"),
+        ("nop phat", "XA-VPHC-01"),
+    ],
+)
+def test_citizens_own_words(engine: SearchEngine, query: str, expected: str) -> None:
+    assert expected in codes(engine, query)[:3], engine.search(query)[:3]
+
+
+def test_cong_chung_at_the_commune_means_certification(engine: SearchEngine) -> None:
+    hits = codes(engine, "công chứng")
+    assert hits[0] == "2.000815"
+    assert field_of(engine, hits[0]) == "Chứng thực"
+
+
+def test_building_a_house_means_a_construction_permit(engine: SearchEngine) -> None:
+    for query in ("lam nha", "xây nhà", "sửa nhà"):
+        assert field_of(engine, codes(engine, query)[0]) == "Xây dựng", query
+
+
+def test_so_do_means_the_land_use_certificate(engine: SearchEngine) -> None:
+    # the sample's land procedures, and the certification of contracts on land use rights
+    land = {"1.012812", "1.012786", "2.001035"}
+    assert set(codes(engine, "sổ đỏ")[:3]) == land
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "within"),
+    [
+        ("dang ky ke", KET_HON, 1),
+        ("ket h", KET_HON, 1),
+        ("khai s", KHAI_SINH, 3),
+        ("tam v", TAM_VANG, 1),
+        ("thuong t", THUONG_TRU, 2),
+        ("so d", "2.001035", 3),  # sổ đ… is already read as sổ đỏ
+    ],
+)
+def test_as_you_type_the_last_word_is_a_prefix(
+    engine: SearchEngine, typed: str, expected: str, within: int
+) -> None:
+    assert expected in codes(engine, typed)[:within], engine.search(typed)[:3]
+
+
+def test_each_keystroke_keeps_the_target_in_view(engine: SearchEngine) -> None:
+    typed = "dang ky ket hon"
+    for end in range(len("dang ky ke"), len(typed) + 1):
+        assert KET_HON in codes(engine, typed[:end])[:2], typed[:end]
+
+
+def test_a_finished_word_is_not_a_prefix(engine: SearchEngine) -> None:
+    # "tam " with a space: only the word tạm, not tâm/tầm…; "tam" still typing: any tam*
+    assert codes(engine, "tam ")[:3] == codes(engine, "tam ")[:3]
+    spaced = {h.code for h in engine.search("xoa dang ky tam ")}
+    assert "1.010028" in spaced
+
+
+def test_procedures_not_in_force_are_not_offered(engine: SearchEngine) -> None:
+    assert "XA-CT-01" not in codes(engine, "cấp đổi sổ hộ khẩu")  # abolished
+    found = codes(engine, "hoa giai tranh chap dat dai")
+    assert found[0] == HOA_GIAI_DAT and "1.003554" not in found  # replaced
+
+
+def test_best_first_at_most_ten(engine: SearchEngine) -> None:
+    hits = engine.search("thu tuc dang ky")
+    assert 1 <= len(hits) <= 10
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert engine.search("") == [] and engine.search("   ") == []
+
+
+def test_editing_the_synonyms_file(tmp_path: Path) -> None:
+    records = json.loads(SAMPLE_PROCEDURES.read_text(encoding="utf-8"))
+    procedures = [Procedure.from_dict(r) for r in records]
+    rules = tmp_path / "synonyms.txt"
+    rules.write_text(
+        "# comment\nlời trăn trối | trăng trối = di chúc\nthis line has no equals sign\n",
+        encoding="utf-8",
+    )
+    synonyms = Synonyms.load(rules)
+    assert [line for line, _ in synonyms.problems] == [3]  # reported, skipped
+    engine = SearchEngine(procedures, synonyms)
+    assert codes(engine, "loi tran troi")[0] == DI_CHUC
+    assert codes(engine, "trăng trối")[0] == DI_CHUC
+    assert DI_CHUC not in codes(SearchEngine(procedures, Synonyms()), "loi tran troi")
+
+
+def test_village_search_json_writes_no_journal(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.kiosk_helpers import fill_store, kiosk_config
+
+    data = tmp_path / "data"
+    fill_store(data)
+    env = base_env(tmp_path)
+    env["VILLAGE_CONFIG"] = str(kiosk_config(tmp_path, data))
+
+    def search(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "village.cli", "search", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    proc = search("ho khau", "--json")
+    assert proc.returncode == 0, proc.stderr
+    hits = json.loads(proc.stdout)
+    assert 1 <= len(hits) <= 10
+    assert hits[0]["code"] == THUONG_TRU
+    assert set(hits[0]) >= {"code", "name", "field", "score"}
+    assert hits[0]["field"] == "Cư trú"
+    nothing = search("zzzz qqqq", "--json")
+    assert nothing.returncode == 0 and json.loads(nothing.stdout) == []
+    table = search("ket hon")
+    assert KET_HON in table.stdout and "Đăng ký kết hôn".lower() in table.stdout.lower()
+    assert not (data / "journal").exists(), "only the kiosk writes its journal"
