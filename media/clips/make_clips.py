@@ -175,7 +175,7 @@ def render_slide(slide: Slide, index: int, work: Path) -> Path:
     text_file.write_text(slide.text, encoding="utf-8")
     filters = ",".join(
         [
-            f"drawbox=x=0:y=ih-36:w=iw:h=36:color=0xF5C518:t=fill",
+            "drawbox=x=0:y=ih-36:w=iw:h=36:color=0xF5C518:t=fill",
             drawtext(title_file, FONT_BOLD, 50, "h*0.22", "0xFFE8A0"),
             drawtext(text_file, FONT_REGULAR, 32, "h*0.50", "white"),
             f"fade=t=in:st=0:d=0.4,fade=t=out:st={seconds - 0.4:.3f}:d=0.4",
