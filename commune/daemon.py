@@ -99,6 +99,23 @@ class ManifestPublisher:
                     self.hub.media_size,
                 )
                 payload = self.key.seal(manifest.to_message())
+                if len(payload) > limits.BROKER_PAYLOAD:
+                    log.error(
+                        "manifest %d for %s is %d bytes, over the broker's limit: not sent",
+                        state.version,
+                        device,
+                        len(payload),
+                    )
+                    self.published[device] = state.version
+                    continue
+                if len(payload) > limits.MANIFEST_WARN:
+                    log.warning(
+                        "manifest %d for %s is %d bytes: devices refuse more than their "
+                        "[mqtt] max_manifest_kb (512 KiB unless raised)",
+                        state.version,
+                        device,
+                        len(payload),
+                    )
                 outcome = self.session.publish(
                     self.topics.device(device, "manifest"), payload, qos=1, retain=True
                 )

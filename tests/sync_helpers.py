@@ -260,6 +260,7 @@ class Client:
         from village.wire.mqtt import Endpoint, Session
 
         creds = broker.credentials(user)
+        self.timeout = kw.pop("timeout", 10.0)
         self.messages: list[Any] = []
         self.session = Session(
             Endpoint(
@@ -272,7 +273,7 @@ class Client:
         )
 
     def __enter__(self) -> Client:
-        self.session.connect(10)
+        self.session.connect(self.timeout)
         return self
 
     def __exit__(self, *exc: object) -> None:

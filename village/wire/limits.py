@@ -6,6 +6,7 @@ so an oversized message is refused (code ``oversized``) without being decoded.
 
 BROKER_PAYLOAD = 1024 * 1024  # the largest payload the broker accepts (1 MiB)
 DEFAULT_BLOCK = 256 * 1024  # media block size the hub uses unless configured
+MANIFEST_WARN = 512 * 1024  # devices accept this much unless configured otherwise
 COMMAND = 16 * 1024
 STATUS = 64 * 1024
 HUB_STATUS = 4 * 1024

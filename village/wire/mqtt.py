@@ -22,6 +22,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
+from village.wire import limits
 from village.wire.errors import MqttError
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,10 @@ class Session:
         on_disconnect: Callable[[str], None] | None = None,
         reconnect_min_s: float = 1.0,
         reconnect_max_s: float = 30.0,
+        max_payload: int = limits.BROKER_PAYLOAD,
     ) -> None:
         self.endpoint = endpoint
+        self.max_payload = max_payload
         self.client_id = client_id
         self.clean_start = clean_start
         self.session_expiry_s = session_expiry_s
@@ -322,7 +325,15 @@ class Session:
         retain: bool = False,
         expiry_s: int | None = None,
     ) -> Outcome:
-        """Publish; the Outcome's code is negative if it could not even be sent."""
+        """Publish; the Outcome's code is negative if it could not even be sent.
+
+        A payload over the broker's limit raises ``MqttError`` here: handed to paho, it would
+        make the broker drop the connection, and paho would send it again on every reconnect.
+        """
+        if len(payload) > self.max_payload:
+            raise MqttError(
+                f"{len(payload)} bytes for {topic}: over the broker's limit of {self.max_payload}"
+            )
         properties = None
         if expiry_s:
             properties = Properties(PacketTypes.PUBLISH)

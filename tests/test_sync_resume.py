@@ -1,0 +1,136 @@
+"""A media transfer cut off (broker restart, controller restart) resumes from the blocks the
+device already holds: no finished block is asked for again."""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from commune.push import push_segment
+from controller.agent_fetch import read_block_map
+from tests.conftest import ControllerRun
+from tests.sync_helpers import (
+    AgentRun,
+    Broker,
+    HubRun,
+    device_mqtt,
+    make_config,
+    needs_mosquitto,
+    wait_until,
+)
+from village.wire.manifest import MediaRef
+
+pytestmark = needs_mosquitto
+BLOCK = 16 * 1024
+
+
+@pytest.fixture
+def broker(tmp_path: Path):
+    running = Broker(tmp_path / "broker", devices=("pi-01",)).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def slow_hub(tmp_path: Path, broker: Broker):
+    """Blocks of 16 KiB at 160 KiB/s: a 700 KB segment takes about four seconds."""
+    running = HubRun(tmp_path / "hub", broker, devices=("pi-01",), rate_limit_kbps=160).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def long_segment(tmp_path: Path) -> Path:
+    target = tmp_path / "dai.wav"  # 16 s of 22.05 kHz mono: about 700 KB, 43 blocks
+    subprocess.run(
+        ["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(target),
+         "synth", "16", "sine", "300", "vol", "0.2"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return target
+
+
+def held_blocks(data_dir: Path, ref: MediaRef) -> set[int]:
+    have = read_block_map(data_dir / "sync" / "partial", ref)
+    return {i for i, h in enumerate(have) if h}
+
+
+def requests_of(hub: HubRun, sha: str) -> collections.Counter:
+    return collections.Counter(hub.daemon.blocks.stats.by_file.get(sha, {}))
+
+
+def test_broker_restart_mid_transfer_resumes_from_the_blocks_held(
+    tmp_path: Path, broker: Broker, slow_hub: HubRun, long_segment: Path
+) -> None:
+    config = make_config(
+        tmp_path / "pi-01",
+        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
+        device={"id": "pi-01"},
+    )
+    device = AgentRun(config).start()
+    try:
+        sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
+        ref = MediaRef(sha, long_segment.stat().st_size, BLOCK)
+        pushed = push_segment(slow_hub.hub, long_segment, "Bài dài", segment_id="dai")
+        wait_until(lambda: len(held_blocks(config.data_dir, ref)) >= 10, 20, "10 blocks held")
+
+        broker.stop()
+        wait_until(lambda: not device.agent.session.connected, 10, "the device to notice")
+        wait_until(
+            lambda: device.agent.fetcher.current and not device.agent.fetcher.current.unflushed
+        )
+        held = held_blocks(config.data_dir, ref)
+        assert 10 <= len(held) < ref.blocks
+        before = requests_of(slow_hub, sha)
+
+        broker.start()
+        device.wait_version(pushed.version.version, timeout=40)
+        asked_after = requests_of(slow_hub, sha) - before
+        assert asked_after, "the transfer finished without asking for the rest"
+        assert not held & set(asked_after), f"asked again for {sorted(held & set(asked_after))}"
+        assert set(asked_after) | held == set(range(ref.blocks))
+        stored = device.host.store.media_path(sha).read_bytes()
+        assert hashlib.sha256(stored).hexdigest() == sha
+    finally:
+        device.stop()
+
+
+def test_controller_restart_mid_transfer_resumes_from_the_blocks_held(
+    tmp_path: Path, broker: Broker, slow_hub: HubRun, long_segment: Path, mock_pins
+) -> None:
+    config = make_config(
+        tmp_path / "pi-01",
+        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
+        device={"id": "pi-01"},
+    )
+    sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
+    ref = MediaRef(sha, long_segment.stat().st_size, BLOCK)
+    device = ControllerRun(config, mock_pins).start()
+    try:
+        pushed = push_segment(slow_hub.hub, long_segment, "Bài dài", segment_id="dai")
+        wait_until(lambda: len(held_blocks(config.data_dir, ref)) >= 10, 20, "10 blocks held")
+    finally:
+        device.stop()  # a clean stop flushes what it holds
+    held = held_blocks(config.data_dir, ref)
+    assert 10 <= len(held) < ref.blocks
+    before = requests_of(slow_hub, sha)
+
+    device = ControllerRun(config, mock_pins).start()
+    try:
+        wait_until(
+            lambda: (
+                device.controller.snapshot.meta.get("content_version") == pushed.version.version
+            ),
+            40,
+            "the version applied after the restart",
+        )
+    finally:
+        device.stop()
+    asked_after = requests_of(slow_hub, sha) - before
+    assert not held & set(asked_after), f"asked again for {sorted(held & set(asked_after))}"
+    assert "dai" in device.controller.snapshot.segments
