@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,7 +41,9 @@ TYPO_MIN_LENGTH = 4
 CODE_SCORE = 100.0
 MAX_RESULTS = 10
 RELATIVE_CUT = 0.2  # hits scoring under this share of the best are noise
-PREFIX_CACHE_SIZE = 4096
+PREFIX_CACHE_SIZE = 4096  # longer prefixes kept, oldest dropped first
+DENSE_CACHE_BYTES = 24 << 20  # recent query words as whole-corpus vectors
+SHORT_PREFIX = 2  # prefixes this short are all worked out when the index is built
 
 # Words citizens add around what they look for ("làm thủ tục xin … cho con").
 STOPWORDS = frozenset(
@@ -81,6 +84,7 @@ class SearchHit:
 
 
 Postings = tuple[np.ndarray, np.ndarray, np.ndarray]  # doc ids, weights, in-name flags
+Dense = tuple[np.ndarray, np.ndarray, np.ndarray, float]  # weights, in-name, matched, best
 
 
 class SearchEngine:
@@ -93,8 +97,22 @@ class SearchEngine:
         self.codes = [p.code for p in self.docs]
         self._code_digits = [re.sub(r"\D", "", fold(c)) for c in self.codes]
         self._code_folded = [fold(c) for c in self.codes]
-        self._build()
+        self._code_index = {code: doc for doc, code in enumerate(self._code_folded)}
+        self._codes_sorted = sorted((code, doc) for doc, code in enumerate(self._code_folded))
+        self._digits_text = "|".join(self._code_digits)  # one string: str.find scans it in C
+        self._digits_starts: list[int] = []
+        offset = 0
+        for digits in self._code_digits:
+            self._digits_starts.append(offset)
+            offset += len(digits) + 1
         self._prefix_cache: dict[str, Postings | None] = {}
+        self._dense_cache: OrderedDict[tuple[str, bool], Dense] = OrderedDict()
+        self._dense_limit = max(32, min(512, DENSE_CACHE_BYTES // (12 * max(1, self.size))))
+        self._build()
+        # what one to two letters typed match is worked out now, not at the first keystroke
+        self._cache_limit = PREFIX_CACHE_SIZE
+        for prefix in sorted({t[:n] for t in self.terms for n in range(1, SHORT_PREFIX + 1)}):
+            self._prefix(prefix)
 
     # -- index -------------------------------------------------------------------------------
 
@@ -144,21 +162,19 @@ class SearchEngine:
 
     # -- matching one word -------------------------------------------------------------------
 
-    def _merge(self, parts: list[Postings]) -> Postings | None:
-        """Union of postings keeping each doc's best weight."""
+    def _union(self, parts: list[tuple[Postings, float]]) -> Postings | None:
+        """Union of (postings, factor) keeping each procedure's best weight."""
         if not parts:
             return None
-        if len(parts) == 1:
-            return parts[0]
-        ids = np.concatenate([p[0] for p in parts])
-        weights = np.concatenate([p[1] for p in parts])
-        names = np.concatenate([p[2] for p in parts])
-        order = np.lexsort((-weights, ids))
-        ids, weights, names = ids[order], weights[order], names[order]
-        first = np.ones(len(ids), dtype=bool)
-        first[1:] = ids[1:] != ids[:-1]
-        group_name = np.maximum.reduceat(names, np.flatnonzero(first))
-        return ids[first], weights[first], group_name
+        if len(parts) == 1 and parts[0][1] == 1.0:
+            return parts[0][0]
+        best = np.zeros(self.size, dtype=np.float32)
+        in_name = np.zeros(self.size, dtype=np.float32)
+        for (ids, weights, names), factor in parts:
+            best[ids] = np.maximum(best[ids], weights * np.float32(factor))
+            in_name[ids] = np.maximum(in_name[ids], names)
+        ids = np.flatnonzero(best).astype(np.int32)
+        return ids, best[ids], in_name[ids]
 
     def _prefix(self, prefix: str) -> Postings | None:
         """Every word starting with ``prefix``, weighted by how much of it is typed.
@@ -173,17 +189,26 @@ class SearchEngine:
         for term in self.terms[start:]:
             if not term.startswith(prefix):
                 break
-            ids, weights, names = self.postings[term]
             factor = 1.0 if term == prefix else PREFIX_BASE + 0.25 * len(prefix) / len(term)
-            parts.append((ids, weights * np.float32(factor / self.idf[term]), names))
-        merged = self._merge(parts)
+            parts.append((self.postings[term], factor / self.idf[term]))
+        merged = self._union(parts)
         if merged is not None:
             idf = math.log(1.0 + self.size / len(merged[0]))
             merged = (merged[0], merged[1] * np.float32(idf), merged[2])
-        if len(self._prefix_cache) >= PREFIX_CACHE_SIZE:
-            self._prefix_cache.pop(next(iter(self._prefix_cache)))
+        if len(prefix) > SHORT_PREFIX and len(self._prefix_cache) >= self._cache_limit:
+            self._prefix_cache.pop(next(iter(self._long_prefixes())), None)
         self._prefix_cache[prefix] = merged
         return merged
+
+    def forget_typed(self) -> None:
+        """Drop what was cached while typing (benchmarks: as if nobody had typed yet)."""
+        for prefix in self._long_prefixes(every=True):
+            del self._prefix_cache[prefix]
+        self._dense_cache.clear()
+
+    def _long_prefixes(self, every: bool = False) -> list[str]:
+        longer = [p for p in self._prefix_cache if len(p) > SHORT_PREFIX]
+        return longer if every else longer[:1]
 
     def _word(self, word: str, typing: bool) -> Postings | None:
         if typing:
@@ -191,19 +216,38 @@ class SearchEngine:
             if found is not None or len(word) < TYPO_MIN_LENGTH:
                 return found
             near = sorted(e for e in edits1(word) if e in self.term_prefixes)[:8]
-            parts = [p for p in (self._prefix(e) for e in near) if p is not None]
+            parts = [(p, TYPO_FACTOR) for p in (self._prefix(e) for e in near) if p is not None]
         else:
             found = self.postings.get(word)
             if found is not None or len(word) < TYPO_MIN_LENGTH:
                 return found
             near = sorted(e for e in edits1(word) if e in self.postings)
-            parts = [self.postings[e] for e in near]
-        merged = self._merge(parts)
-        if merged is None:
-            return None
-        return merged[0], merged[1] * np.float32(TYPO_FACTOR), merged[2]
+            parts = [(self.postings[e], TYPO_FACTOR) for e in near]
+        return self._union(parts)
 
     # -- scoring -----------------------------------------------------------------------------
+
+    def _dense(self, token: str, typing: bool) -> Dense | None:
+        """What one query word matches, as whole-corpus vectors; the words before the one
+        being typed come from the cache at every keystroke."""
+        key = (token, typing)
+        found = self._dense_cache.get(key)
+        if found is not None:
+            self._dense_cache.move_to_end(key)
+            return found
+        postings = self._word(token, typing)
+        if postings is None:
+            return None
+        ids, weights, names = postings
+        dense_weights = np.zeros(self.size, dtype=np.float32)
+        dense_names = np.zeros(self.size, dtype=np.float32)
+        dense_weights[ids] = weights
+        dense_names[ids] = names
+        found = (dense_weights, dense_names, (dense_weights > 0).astype(np.float32), weights.max())
+        self._dense_cache[key] = found
+        if len(self._dense_cache) > self._dense_limit:
+            self._dense_cache.popitem(last=False)
+        return found
 
     def _score(self, tokens: list[str], last_is_prefix: bool) -> np.ndarray:
         """Each procedure's match with ``tokens``: about 1 for a name made of just these
@@ -216,17 +260,19 @@ class SearchEngine:
         ideal = 0.0
         for index, token in enumerate(tokens):
             typing = last_is_prefix and index == len(tokens) - 1
-            found = self._word(token, typing)
+            found = self._dense(token, typing)
             if found is None:
                 continue
-            ids, weights, names = found
-            stop = token in STOPWORDS and len(content) != len(tokens)
-            factor = np.float32(STOPWORD_FACTOR if stop else 1.0)
-            total[ids] += weights * factor
-            ideal += float(weights.max()) * float(factor)
-            covered[ids] += names
-            if not stop:
-                matched[ids] += 1.0
+            weights, names, hits, best = found
+            if token in STOPWORDS and len(content) != len(tokens):
+                total += weights * np.float32(STOPWORD_FACTOR)
+                ideal += float(best) * STOPWORD_FACTOR
+                covered += names
+                continue
+            total += weights
+            ideal += float(best)
+            covered += names
+            matched += hits
         if ideal <= 0:
             return total
         needed = len(content) - (1 if len(content) >= 3 else 0)
@@ -244,23 +290,26 @@ class SearchEngine:
         if not pieces and not whole:
             return None
         scores = np.zeros(self.size, dtype=np.float32)
-        for doc, (full, code_digits) in enumerate(
-            zip(self._code_folded, self._code_digits, strict=True)
-        ):
-            best = 0.0
-            if whole and full == whole:
-                best = CODE_SCORE * 2
-            elif whole and full.startswith(whole):
-                best = CODE_SCORE * len(whole) / len(full)
-            for piece in pieces:
-                digits = piece.replace(".", "")
-                if piece == full:
-                    best = max(best, CODE_SCORE * 2)
-                elif digits and digits in code_digits:
-                    share = len(digits) / len(code_digits)
-                    bonus = 0.2 if code_digits.endswith(digits) else 0.0
-                    best = max(best, CODE_SCORE * (share + bonus))
-            scores[doc] = best
+        if whole:
+            first = bisect.bisect_left(self._codes_sorted, (whole, -1))
+            for code, doc in self._codes_sorted[first:]:
+                if not code.startswith(whole):
+                    break
+                exact = code == whole
+                scores[doc] = CODE_SCORE * 2 if exact else CODE_SCORE * len(whole) / len(code)
+        for piece in pieces:
+            if piece in self._code_index:
+                doc = self._code_index[piece]
+                scores[doc] = CODE_SCORE * 2
+            digits = piece.replace(".", "")
+            at = self._digits_text.find(digits)
+            while at >= 0:
+                doc = bisect.bisect_right(self._digits_starts, at) - 1
+                code_digits = self._code_digits[doc]
+                share = len(digits) / len(code_digits)
+                bonus = 0.2 if code_digits.endswith(digits) else 0.0
+                scores[doc] = max(scores[doc], CODE_SCORE * (share + bonus))
+                at = self._digits_text.find(digits, at + 1)
         return scores
 
     def search(self, query: str, limit: int = MAX_RESULTS) -> list[SearchHit]:
