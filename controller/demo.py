@@ -1,4 +1,10 @@
-"""``village demo``: the sample content, mock GPIO pins and one real, compressed broadcast."""
+"""``village demo``: the sample content, mock GPIO pins and one real, compressed broadcast.
+
+When Mosquitto is installed the content takes the commune's road: a private broker on a
+free loopback port (its configuration generated like a commune's), a hub that pushes the
+samples, and the device fetching them over MQTT; the play log then goes back up to the hub.
+Without Mosquitto the samples are imported locally, as before.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from typing import Any
 from village.cli import print_log_table
 from village.clock import kernel_clock_synchronized
 from village.config import Config
+from village.errors import VillageError
 from village.library import default_plan_file, import_plans, import_sample_segments, save_plan
 from village.messages import say
 from village.plan import Plan
@@ -22,6 +29,8 @@ from village.playlog import PlayLog
 from village.store import ContentStore
 
 DEMO_DELAY_S = 6.0
+SYNC_DELAY_S = 4.0  # more time before the slot: the content comes over MQTT first
+UPLOAD_WAIT_S = 20.0
 DEMO_SLOT_S = 30.0
 DEMO_SEGMENTS = ["nhac-hieu", "loi-chao", "cchc-01-*"]
 
@@ -64,6 +73,34 @@ def _printer(zone: zoneinfo.ZoneInfo):
     return on_step
 
 
+def _start_sync(config: Config) -> Any:
+    """A running ``DemoSync`` (broker and hub), or None to stay offline."""
+    if shutil.which("mosquitto") is None:
+        print(_hub_say("demo_no_mosquitto"), flush=True)
+        return None
+    try:
+        from commune.catalogue import say as hub_say
+        from controller.demo_sync import DemoSync
+    except ImportError:  # the hub is not installed here: stay offline
+        return None
+    sync = DemoSync(Path(tempfile.mkdtemp(prefix="village-demo-hub-")), config.device.id, hub_say)
+    try:
+        sync.start(config)
+    except (VillageError, OSError) as exc:
+        sync.stop()
+        print(hub_say("demo_sync_failed", detail=exc), flush=True)
+        return None
+    return sync
+
+
+def _hub_say(key: str, **values: Any) -> str:
+    try:
+        from commune.catalogue import say as hub_say
+    except ImportError:
+        return ""
+    return hub_say(key, **values)
+
+
 def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) -> int:
     from gpiozero.pins.mock import MockFactory
 
@@ -89,8 +126,12 @@ def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) ->
     print(say("demo_audio", driver=driver, where=where), flush=True)
 
     store = ContentStore(data_dir)
-    segments = import_sample_segments(store)
-    plans = import_plans(store, default_plan_file(), config.schedule.timezone)
+    sync = _start_sync(config)
+    if sync is not None:
+        segments, plans = sync.import_samples(config.schedule.timezone)
+    else:
+        segments = import_sample_segments(store)
+        plans = import_plans(store, default_plan_file(), config.schedule.timezone)
     from village.plan import Policy, build_schedule
 
     durations = {s.id: s.duration_s for s in segments}
@@ -103,7 +144,8 @@ def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) ->
     )
     print(say("demo_imported", count=len(segments), slots=len(year.slots)), flush=True)
 
-    start = (dt.datetime.now(zone) + dt.timedelta(seconds=DEMO_DELAY_S)).replace(microsecond=0)
+    delay = DEMO_DELAY_S + (SYNC_DELAY_S if sync is not None else 0.0)
+    start = (dt.datetime.now(zone) + dt.timedelta(seconds=delay)).replace(microsecond=0)
     demo_plan = Plan(
         id="demo",
         title="Buổi phát thử (rút gọn)",
@@ -115,7 +157,11 @@ def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) ->
         window_start=start.date().isoformat(),
         window_end=start.date().isoformat(),
     )
-    save_plan(store, demo_plan)
+    if sync is not None:
+        sync.push(segments, [*plans, demo_plan])
+        config = sync.device_config(config)
+    else:
+        save_plan(store, demo_plan)
     seconds = (start - dt.datetime.now(zone)).total_seconds()
     print(
         say("demo_slot", start=start.strftime("%H:%M:%S"), seconds=seconds, length=DEMO_SLOT_S),
@@ -131,26 +177,49 @@ def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) ->
         printer(kind, data)
         if kind == "logged" and data["record"].get("plan") == "demo":
             done.set()
-            if controller is not None:
+            if controller is None:
+                return
+            if sync is None:
                 controller.request_shutdown("demo finished")
+                return
+
+            def after_upload(record_id: str = data["record"]["id"]) -> None:
+                sync.wait_for_record(record_id, UPLOAD_WAIT_S)
+                controller.request_shutdown("demo finished")
+
+            threading.Thread(target=after_upload, daemon=True).start()
 
     controller = Controller(config, pin_factory=factory, on_step=on_step)
     controller.install_signal_handlers()
     watchdog = threading.Timer(
-        DEMO_DELAY_S + DEMO_SLOT_S + 60, lambda: controller.request_shutdown("demo timed out")
+        delay + DEMO_SLOT_S + 60, lambda: controller.request_shutdown("demo timed out")
     )
     watchdog.daemon = True
     watchdog.start()
+    hub_records: list[dict[str, Any]] = []
     try:
         controller.run()
     finally:
         watchdog.cancel()
+        if sync is not None:
+            hub_records = [r for r in sync.hub_records() if r.get("plan") == "demo"]
+            sync.stop()
+            if not keep:
+                shutil.rmtree(sync.root, ignore_errors=True)
     pin = factory.pin(config.relay.pin)
     levels = " → ".join(("cao" if s.state else "thấp") for s in pin.states)
     print(say("demo_pin_history", pin=config.relay.pin, states=levels))
     print(say("demo_log"))
     records = [r for r in PlayLog(data_dir).records() if r.get("plan") == "demo"]
     print_log_table(records, config.schedule.timezone)
+    if sync is not None:
+        from commune.catalogue import say as hub_say
+
+        print(hub_say("demo_hub_records", count=len(hub_records), device=sync.device))
+        print_log_table(hub_records, config.schedule.timezone)
+        if not hub_records:
+            print(hub_say("demo_sync_failed", detail="no record reached the hub"), file=sys.stderr)
+            return 1
     if not keep and not data_given:
         shutil.rmtree(data_dir, ignore_errors=True)
     if not done.is_set() or not records or records[-1]["outcome"] == "missed":
