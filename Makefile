@@ -36,3 +36,13 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# On the Pi (or, with ROLE=hub, the commune hub): sudo make install / sudo make uninstall.
+# INSTALL_ARGS passes more options, e.g. INSTALL_ARGS="--config village.toml" or "--purge".
+.PHONY: install uninstall
+ROLE ?= pi
+install:
+	sh scripts/install.sh --role $(ROLE) $(INSTALL_ARGS)
+
+uninstall:
+	sh scripts/uninstall.sh $(INSTALL_ARGS)

@@ -55,6 +55,31 @@ MESSAGES: dict[str, str] = {
     "demo_log": "== Nhật ký phát thanh ==",
     "demo_done": "Trình diễn xong.",
     "demo_failed": "Trình diễn không hoàn tất: {detail}",
+    "provision_new": "Đã đăng ký thiết bị mới {device} của xã {commune}.",
+    "provision_known": "Thiết bị {device} của xã {commune} đã có: cập nhật lại.",
+    "provision_password_new": "Đã tạo mật khẩu máy chủ tin nhắn cho thiết bị.",
+    "provision_password_kept": "Giữ mật khẩu cũ của thiết bị (--new-password để đổi).",
+    "provision_broker": "Đã cập nhật mật khẩu và quyền truy cập (ACL) trong {folder}.",
+    "provision_config": "Tệp cấu hình cho thiết bị: {path}",
+    "provision_ca": "Chứng thư của xã (chép cùng tệp cấu hình vào /etc/village/): {path}",
+    "provision_address": "Thiết bị sẽ kết nối tới {host}:{port} ({tls}).",
+    "provision_tls_on": "có mã hoá TLS",
+    "provision_tls_off": "không mã hoá",
+    "provision_placeholder": (
+        "Chú ý: máy chủ tin nhắn nghe trên mọi địa chỉ; sửa «host» trong {path} thành tên "
+        "hoặc địa chỉ của máy chủ xã (hoặc chạy lại với --public-host)."
+    ),
+    "provision_reloaded": "Máy chủ tin nhắn (mosquitto) đã đọc lại mật khẩu và ACL.",
+    "provision_reload_not_running": "Máy chủ tin nhắn (mosquitto) chưa chạy: khởi động nó.",
+    "provision_reload_manual": (
+        "Cho máy chủ tin nhắn đọc lại {folder}: sudo systemctl reload mosquitto "
+        "(hoặc gửi SIGHUP cho mosquitto)."
+    ),
+    "provision_reload_failed": "Không nạp lại được mosquitto: {detail}",
+    "provision_next": (
+        "Chép {path} sang máy Pi rồi chạy: sudo scripts/install.sh --config village.toml "
+        "(xoá bản chép khi xong: tệp chứa mật khẩu)."
+    ),
 }
 
 
