@@ -23,6 +23,9 @@
 #
 # --root DIR installs into DIR instead of / (tests): the user is created in DIR/etc/passwd
 # (useradd --prefix), ownership uses DIR's ids, and systemctl and apt are never called.
+#
+# VILLAGE_PIP_OPTIONS adds options to pip, e.g. an offline install from wheels on a USB
+# stick: VILLAGE_PIP_OPTIONS="--no-index --find-links /media/usb/wheels" (docs/pi.md).
 set -eu
 
 ROLE=pi
@@ -270,13 +273,16 @@ else
     say "Cài ứng dụng village $VERSION ($HASH) vào ${VENV#"$ROOT"} (vài phút lần đầu)..."
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
+    # shellcheck disable=SC2086 # options are words
     "$VENV/bin/pip" install --quiet --no-input --disable-pip-version-check \
-        "${STAGE}[$EXTRAS]" || die "pip không cài được village: bản cũ (nếu có) vẫn chạy"
+        ${VILLAGE_PIP_OPTIONS:-} "${STAGE}[$EXTRAS]" || die "pip không cài được village: bản cũ (nếu có) vẫn chạy"
     case "$ROLE:$(uname -m)" in
         pi:aarch64 | pi:armv7l | pi:armv6l)
             # gpiozero's preferred pin factory on Raspberry Pi OS (not a dependency of
             # gpiozero itself, and not visible from a virtual environment otherwise)
-            "$VENV/bin/pip" install --quiet --no-input --disable-pip-version-check lgpio ||
+            # shellcheck disable=SC2086
+            "$VENV/bin/pip" install --quiet --no-input --disable-pip-version-check \
+                ${VILLAGE_PIP_OPTIONS:-} lgpio ||
                 die "pip không cài được lgpio"
             ;;
     esac
