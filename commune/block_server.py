@@ -1,11 +1,17 @@
 """Serving media in blocks: requests from many devices, each block published once.
 
-Requests are merged: a block already waiting to be sent is not queued twice, so devices
-fetching the same file at the same time (a commune-wide push) share every block. A block
-is always published after the request that asked for it arrived, and a device subscribes
-to the file's topic before it asks, so every requester receives it. Blocks go out as QoS 0
-(they are re-requested if lost), at most ``MAX_UNWRITTEN`` not yet written to the socket,
-optionally under a bandwidth cap for slow uplinks.
+Blocks are published on the file's topic, which every device fetching that file is
+subscribed to, so devices fetching the same file at once (a commune-wide push) share them.
+A device subscribes before it asks, so a block published after the first request of its
+current round (see ``FetchRequest.round``) has reached it already: asked again in the same
+round, it is not sent again. A block waiting to be sent is not queued twice.
+
+When a push has just sent a file to several devices at once, the first requests for it
+wait (at most ``GATHER_S``) until every device expected has asked: they then all receive
+the first blocks from one publish instead of one publish each.
+
+Blocks go out as QoS 0 (a device asks again, in a new round, for what it lost), at most
+``MAX_UNWRITTEN`` not yet written to the socket, optionally under a bandwidth cap.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ log = logging.getLogger(__name__)
 MAX_UNWRITTEN = 8
 MAX_PENDING = 100_000
 OPEN_FILES = 16
+FORGET_S = 300.0  # how long publish times and round starts are remembered
+GATHER_S = 2.0  # longest wait for the other (online) devices of a wave to ask for a file
 
 Publish = Callable[[str, bytes], Outcome]
 
@@ -35,6 +43,7 @@ Publish = Callable[[str, bytes], Outcome]
 @dataclass
 class ServerStats:
     requested: int = 0  # block indices asked for (before merging)
+    already_sent: int = 0  # asked for, but published to that device in this round already
     served: int = 0  # blocks published
     bytes: int = 0
     refused: int = 0  # requests for media the device is not meant to have
@@ -68,11 +77,13 @@ class BlockServer:
         topic_for: Callable[[str], str],
         allowed: Callable[[str, str], bool],
         rate_limit_kbps: int = 0,
+        expected: Callable[[str], set[str]] = lambda sha256: set(),
     ) -> None:
         self.library = library
         self.publish = publish
         self.topic_for = topic_for
         self.allowed = allowed
+        self.expected = expected  # devices just sent a manifest with this file
         self.bucket = TokenBucket(rate_limit_kbps * 1024)
         self.stats = ServerStats()
         self._pending: collections.OrderedDict[tuple[str, int, int], None] = (
@@ -82,6 +93,10 @@ class BlockServer:
         self._stop = threading.Event()
         self._files: collections.OrderedDict[str, int] = collections.OrderedDict()
         self._thread: threading.Thread | None = None
+        self._published: dict[tuple[str, int, int], float] = {}  # block -> last publish
+        self._rounds: dict[tuple[str, str, int], float] = {}  # (device, sha, round) -> start
+        self._forget_at = time.monotonic() + FORGET_S
+        self._waves: dict[str, tuple[float, set[str]]] = {}  # sha -> (opened, still to ask)
 
     # -- requests (network thread) ---------------------------------------------------------
 
@@ -90,15 +105,45 @@ class BlockServer:
             self.stats.refused += 1
             log.warning("%s asked for media %s it is not meant to hold", device, fetch.sha256[:12])
             return
+        now = time.monotonic()
         with self._ready:
+            self._forget(now)
+            since = self._rounds.setdefault((device, fetch.sha256, fetch.round), now)
+            self._join_wave(device, fetch.sha256, now)
             counter = self.stats.by_file.setdefault(fetch.sha256, collections.Counter())
             for index in fetch.blocks:
                 self.stats.requested += 1
                 counter[index] += 1
                 key = (fetch.sha256, fetch.block_size, index)
+                if self._published.get(key, -1.0) >= since:
+                    self.stats.already_sent += 1
+                    continue
                 if key not in self._pending and len(self._pending) < MAX_PENDING:
                     self._pending[key] = None
             self._ready.notify()
+
+    def _join_wave(self, device: str, sha256: str, now: float) -> None:
+        wave = self._waves.get(sha256)
+        if wave is None:
+            others = self.expected(sha256) - {device}
+            self._waves[sha256] = (now, others)  # an empty set: nothing to wait for
+        else:
+            wave[1].discard(device)
+
+    def _held_back(self, sha256: str, now: float) -> float:
+        """Seconds the file's blocks still wait for the rest of its wave (0: none)."""
+        opened, waiting = self._waves.get(sha256, (now, set()))
+        if not waiting:
+            return 0.0
+        return max(0.0, GATHER_S - (now - opened))
+
+    def _forget(self, now: float) -> None:
+        if now < self._forget_at:
+            return
+        self._forget_at = now + FORGET_S
+        self._published = {k: t for k, t in self._published.items() if now - t < FORGET_S}
+        self._rounds = {k: t for k, t in self._rounds.items() if now - t < FORGET_S}
+        self._waves = {k: w for k, w in self._waves.items() if now - w[0] < FORGET_S}
 
     # -- serving (own thread) --------------------------------------------------------------
 
@@ -115,15 +160,29 @@ class BlockServer:
         for fd in self._files.values():
             os.close(fd)
         self._files.clear()
+        if self.stats.requested:
+            log.info(
+                "served %d blocks (%.1f MB) for %d blocks requested (%d already sent)",
+                self.stats.served,
+                self.stats.bytes / 1e6,
+                self.stats.requested,
+                self.stats.already_sent,
+            )
 
     def _next(self) -> tuple[str, int, int] | None:
+        """The oldest block whose file is not held back for its wave."""
         with self._ready:
-            while not self._pending and not self._stop.is_set():
-                self._ready.wait(1.0)
-            if self._stop.is_set():
-                return None
-            key, _ = self._pending.popitem(last=False)
-            return key
+            while not self._stop.is_set():
+                now = time.monotonic()
+                wait = 1.0
+                for key in self._pending:
+                    delay = self._held_back(key[0], now)
+                    if delay <= 0:
+                        del self._pending[key]
+                        return key
+                    wait = min(wait, delay)
+                self._ready.wait(wait)
+            return None
 
     def _fd(self, sha256: str) -> int:
         fd = self._files.pop(sha256, None)
@@ -155,6 +214,8 @@ class BlockServer:
             self.bucket.take(len(data), self._stop)
             while len(unwritten) >= MAX_UNWRITTEN:
                 unwritten.popleft().wait(10)
+            with self._ready:
+                self._published[key] = time.monotonic()
             unwritten.append(
                 self.publish(self.topic_for(sha), encode_block(index, ref.blocks, size, data))
             )

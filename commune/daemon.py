@@ -20,15 +20,16 @@ from typing import Any
 
 from commune.block_server import BlockServer
 from commune.broker import hub_user
-from commune.desired import build_manifest, desired_state
+from commune.desired import DesiredState, build_manifest, desired_state
 from commune.errors import HubError
 from commune.hubdata import HubData
+from commune.repository import HubRepository
 from village.config import Config
 from village.wire import codec, limits
 from village.wire.blocks import FetchRequest
 from village.wire.commands import EVERY_DEVICE
 from village.wire.errors import Refused, WireError
-from village.wire.mqtt import Endpoint, Message, Session
+from village.wire.mqtt import Endpoint, Message, Outcome, Session
 from village.wire.status import Reply, hub_status, parse_status
 from village.wire.topics import CommuneTopics
 from village.wire.uplink import Ack, LogBatch
@@ -67,73 +68,113 @@ class ManifestPublisher:
         self.key = hub.signing_key()
         self.published: dict[str, int] = {}
         self.media: dict[str, set[str]] = {}
+        # file -> devices just sent a manifest that adds it, until they report it applied
+        self.incoming: dict[str, dict[str, int]] = {}
         self._seen: tuple[int, tuple[str, ...]] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while publishing: never by the network thread
+        self._republish = False
+        self._incoming_lock = threading.Lock()
 
     def forget(self) -> None:
-        """After a reconnect: publish everything again (the broker may have lost it)."""
-        with self._lock:
-            self.published.clear()
-            self._seen = None
+        """After a reconnect: publish everything again (the broker may have lost it).
+
+        Called on the network thread, so it only leaves a note for ``refresh``.
+        """
+        self._republish = True
 
     def refresh(self) -> list[tuple[str, int]]:
-        """Publish what changed; returns the (device, version) pairs published."""
+        """Publish what changed; returns the (device, version) pairs published.
+
+        Every manifest goes out before any acknowledgement is awaited, so the devices of a
+        commune-wide push start together (and share the media blocks).
+        """
         repository = self.hub.repository
         with self._lock:
+            if self._republish:
+                self._republish = False
+                self.published.clear()
+                self._seen = None
             seen = (repository.latest_version(), tuple(repository.device_ids()))
             if seen == self._seen:
                 return []
             entries = repository.entries()
-            done = []
+            sent: list[tuple[str, int, set[str], Outcome]] = []
             for device in seen[1]:
                 state = desired_state(entries, device)
+                before = self.media.get(device, set())
                 self.media[device] = state.media()
                 if state.version == 0 or self.published.get(device) == state.version:
                     continue
-                version = repository.version(state.version)
-                manifest = build_manifest(
-                    state,
-                    self.topics.commune,
-                    version.created_at if version else "1970-01-01T00:00:00+00:00",
-                    self.block_size,
-                    self.hub.media_size,
-                )
-                payload = self.key.seal(manifest.to_message())
-                if len(payload) > limits.BROKER_PAYLOAD:
-                    log.error(
-                        "manifest %d for %s is %d bytes, over the broker's limit: not sent",
-                        state.version,
-                        device,
-                        len(payload),
-                    )
+                payload = self._payload(state, repository)
+                if payload is None:
                     self.published[device] = state.version
                     continue
-                if len(payload) > limits.MANIFEST_WARN:
-                    log.warning(
-                        "manifest %d for %s is %d bytes: devices refuse more than their "
-                        "[mqtt] max_manifest_kb (512 KiB unless raised)",
-                        state.version,
-                        device,
-                        len(payload),
-                    )
                 outcome = self.session.publish(
                     self.topics.device(device, "manifest"), payload, qos=1, retain=True
                 )
-                if not outcome.ok(10):
-                    log.warning(
-                        "manifest %d for %s not accepted by the broker", state.version, device
-                    )
-                    return done  # try again on the next poll
-                self.published[device] = state.version
-                done.append((device, state.version))
-                log.info(
-                    "published manifest %d for %s (%d bytes)", state.version, device, len(payload)
-                )
-            self._seen = seen
+                with self._incoming_lock:
+                    for sha in state.media() - before:
+                        self.incoming.setdefault(sha, {})[device] = state.version
+                sent.append((device, state.version, state.media(), outcome))
+            done = []
+            complete = True
+            for device, version, _media, outcome in sent:
+                if outcome.ok(10):
+                    self.published[device] = version
+                    done.append((device, version))
+                    log.info("published manifest %d for %s", version, device)
+                else:
+                    log.warning("manifest %d for %s not accepted by the broker", version, device)
+                    complete = False  # try again on the next poll
+            if complete:
+                self._seen = seen
             return done
+
+    def _payload(self, state: DesiredState, repository: HubRepository) -> bytes | None:
+        """The signed manifest of a state, or None if it is too large to send."""
+        version = repository.version(state.version)
+        manifest = build_manifest(
+            state,
+            self.topics.commune,
+            version.created_at if version else "1970-01-01T00:00:00+00:00",
+            self.block_size,
+            self.hub.media_size,
+        )
+        payload = self.key.seal(manifest.to_message())
+        if len(payload) > limits.BROKER_PAYLOAD:
+            log.error(
+                "manifest %d for %s is %d bytes, over the broker's limit: not sent",
+                state.version,
+                state.device,
+                len(payload),
+            )
+            return None
+        if len(payload) > limits.MANIFEST_WARN:
+            log.warning(
+                "manifest %d for %s is %d bytes: devices refuse more than their "
+                "[mqtt] max_manifest_kb (512 KiB unless raised)",
+                state.version,
+                state.device,
+                len(payload),
+            )
+        return payload
 
     def allowed(self, device: str, sha256: str) -> bool:
         return sha256 in self.media.get(device, set())
+
+    def expected(self, sha256: str) -> set[str]:
+        """Devices that were just sent this file and have not applied it yet."""
+        with self._incoming_lock:
+            return set(self.incoming.get(sha256, {}))
+
+    def applied(self, device: str, version: int) -> None:
+        with self._incoming_lock:
+            for sha in list(self.incoming):
+                waiting = self.incoming[sha]
+                if waiting.get(device, version + 1) <= version:
+                    del waiting[device]
+                if not waiting:
+                    del self.incoming[sha]
 
 
 class HubDaemon:
@@ -147,7 +188,7 @@ class HubDaemon:
         self.inbox: queue.Queue[Message] = queue.Queue(INBOX)
         self._lock_fd: int | None = None
         self._threads: list[threading.Thread] = []
-        self._reconnected = threading.Event()
+        self.online: set[str] = set()  # devices whose last status said online
         user = hub_user(self.commune)
         self.session = Session(
             endpoint_from(config, user),
@@ -169,6 +210,7 @@ class HubDaemon:
             self.topics.media,
             self.manifests.allowed,
             config.hub.rate_limit_kbps,
+            lambda sha256: self.manifests.expected(sha256) & self.online,
         )
 
     # -- life cycle ------------------------------------------------------------------------
@@ -276,6 +318,11 @@ class HubDaemon:
         status = parse_status(codec.decode(payload, limit=limits.STATUS, what="status"), device)
         new = self.hub.repository.register_device(device)
         self.hub.repository.save_status(device, status)
+        if status.get("online"):
+            self.online = self.online | {device}
+            self.manifests.applied(device, int(status.get("content_version") or 0))
+        else:
+            self.online = self.online - {device}
         if new:
             log.info("new device %s", device)
         self.on_event("status", {"device": device, "status": status, "new": new})

@@ -69,6 +69,19 @@ def _lines(path: Path, offset: int) -> Iterator[tuple[int, int, bytes]]:
             position += len(raw)
 
 
+def _count_lines(path: Path, offset: int) -> int:
+    """Complete lines from ``offset`` to the end (records waiting, without parsing them)."""
+    count = 0
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            while chunk := handle.read(1 << 20):
+                count += chunk.count(b"\n")
+    except FileNotFoundError:
+        return 0
+    return count
+
+
 def _record_id(raw: bytes) -> tuple[str | None, dict[str, Any] | None]:
     try:
         record = json.loads(raw)
@@ -99,6 +112,7 @@ class LogUplink:
         self.pending = 0  # records waiting, as of the last scan
         self.sent_records = 0
         self._sizes: dict[str, int] = {}
+        self._cursors: dict[str, dict[str, int]] = {}  # stream -> file -> offset read up to
         self._load()
 
     # -- state -----------------------------------------------------------------------------
@@ -149,17 +163,14 @@ class LogUplink:
             return []
         return sorted(stream.folder.glob(stream.pattern))
 
-    def _unsent(self, stream: Stream, flying: set[str]) -> Iterator[dict[str, Any]]:
-        state = self.state[stream.name]
-        for path in self._files(stream):
-            for _, _, raw in _lines(path, state.watermarks.get(path.name, 0)):
-                rid, record = _record_id(raw)
-                if rid is None or rid in state.acked or rid in flying:
-                    continue
-                yield record
-
     def pump(self, can_send: bool) -> int:
-        """Send new batches while the window allows; returns how many were sent."""
+        """Send new batches while the window allows; returns how many were sent.
+
+        Reading resumes at a cursor past the records already sent (they are acknowledged or
+        in flight, and an unacknowledged batch is sent again from memory), so catching up
+        on a long backlog reads each record once. Without a cursor (after a start, or a
+        failed send) reading starts at the watermark and skips what is in flight.
+        """
         now = time.monotonic()
         sent = 0
         if can_send:
@@ -167,48 +178,56 @@ class LogUplink:
                 if now - flight.sent_at > ACK_TIMEOUT_S and self.send(flight.batch):
                     flight.sent_at = now
                     log.info("log batch %s sent again (no ack)", key[:8])
-        flying = {
-            rid for f in self.in_flight.values() for rid in (r["id"] for r in f.batch.records)
-        }
-        pending = 0
+        flying = {r["id"] for f in self.in_flight.values() for r in f.batch.records}
+        pending = len(flying)
         for stream in self.streams.values():
+            state = self.state[stream.name]
+            cursor = self._cursors.setdefault(stream.name, {})
             batch: list[dict[str, Any]] = []
             size = 0
-            for record in self._unsent(stream, flying):
-                pending += 1
-                if not can_send or len(self.in_flight) >= WINDOW:
+            stopped = False
+            for path in self._files(stream):
+                offset = max(state.watermarks.get(path.name, 0), cursor.get(path.name, 0))
+                if stopped or not can_send:
+                    pending += _count_lines(path, offset)
                     continue
-                encoded = len(codec.encode(record))
-                if encoded > MAX_BATCH_BYTES:
-                    log.error(
-                        "%s record %s too large to send (%d bytes): skipped",
-                        stream.name,
-                        record["id"],
-                        encoded,
-                    )
-                    self.state[stream.name].acked.add(record["id"])
-                    continue
-                if batch and (len(batch) >= self.batch_records or size + encoded > MAX_BATCH_BYTES):
-                    if self._send(stream.name, batch, now):
-                        sent += 1
-                    batch, size = [], 0
-                    if len(self.in_flight) >= WINDOW:
+                for begin, end, raw in _lines(path, offset):
+                    rid, record = _record_id(raw)
+                    if rid is None or rid in state.acked or rid in flying:
+                        cursor[path.name] = end
                         continue
-                batch.append(record)
-                size += encoded
-            if (
-                batch
-                and can_send
-                and len(self.in_flight) < WINDOW
-                and self._send(stream.name, batch, now)
-            ):
-                sent += 1
+                    encoded = len(codec.encode(record))
+                    if encoded > MAX_BATCH_BYTES:
+                        log.error(
+                            "%s record %s too large to send (%d bytes): skipped",
+                            stream.name,
+                            rid,
+                            encoded,
+                        )
+                        state.acked.add(rid)
+                        cursor[path.name] = end
+                        continue
+                    full = len(batch) >= self.batch_records or size + encoded > MAX_BATCH_BYTES
+                    if batch and full:
+                        sent += self._send(stream.name, batch, now)
+                        batch, size = [], 0
+                    if len(self.in_flight) >= WINDOW:
+                        pending += _count_lines(path, begin)
+                        stopped = True
+                        break
+                    batch.append(record)
+                    size += encoded
+                    pending += 1
+                    cursor[path.name] = end
+            if batch:
+                sent += self._send(stream.name, batch, now)
         self.pending = pending
         return sent
 
     def _send(self, stream: str, records: list[dict[str, Any]], now: float) -> bool:
         batch = LogBatch(stream, new_batch_id(), tuple(records))
         if not self.send(batch):
+            self._cursors.pop(stream, None)  # read again from the watermark next time
             return False
         self.in_flight[batch.batch] = InFlight(batch, now)
         self.sent_records += len(records)

@@ -69,11 +69,18 @@ def to_ranges(indices: list[int]) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class FetchRequest:
-    """Blocks of one file a device asks for, in the block size its manifest gave."""
+    """Blocks of one file a device asks for, in the block size its manifest gave.
+
+    ``round`` changes whenever the device may have missed blocks (it reconnected, or
+    nothing came for a while): the hub then serves every block asked for, even one it
+    published a moment ago. Within a round, a block the hub published after the round's
+    first request already went to this device, and is not sent again.
+    """
 
     sha256: str
     block_size: int
     blocks: tuple[int, ...]
+    round: int = 0
 
     def to_message(self) -> dict[str, Any]:
         return {
@@ -81,6 +88,7 @@ class FetchRequest:
             "sha256": self.sha256,
             "block_size": self.block_size,
             "ranges": to_ranges(list(self.blocks)),
+            "round": self.round,
         }
 
     @classmethod
@@ -90,6 +98,7 @@ class FetchRequest:
             raise Refused("malformed", "not a fetch request")
         sha = f.text("sha256", pattern=SHA256_RE, what="a SHA-256 hex digest")
         block_size = f.integer("block_size", low=MIN_BLOCK, high=MAX_BLOCK)
+        round_ = f.integer("round", 0, high=2**31)
         indices: list[int] = []
         for item in f.items("ranges", max_items=MAX_BLOCKS_PER_FETCH):
             ok = (
@@ -104,4 +113,4 @@ class FetchRequest:
             if len(indices) > MAX_BLOCKS_PER_FETCH:
                 raise f.fail("ranges", f"more than {MAX_BLOCKS_PER_FETCH} blocks")
         f.finish()
-        return cls(sha, block_size, tuple(indices))
+        return cls(sha, block_size, tuple(indices), round_)

@@ -92,8 +92,21 @@ def _code(reason: ReasonCode | int) -> int:
     return reason.value if isinstance(reason, ReasonCode) else int(reason)
 
 
+class _Client(paho.Client):
+    """paho's client, telling us why a connection attempt failed (paho retries silently)."""
+
+    on_attempt_failed: Callable[[BaseException], None] = staticmethod(lambda exc: None)
+
+    def reconnect(self):  # noqa: ANN201 - paho's signature
+        try:
+            return super().reconnect()
+        except (OSError, ValueError) as exc:
+            self.on_attempt_failed(exc)
+            raise
+
+
 class Session:
-    """One MQTT 5 session, kept up by a thread of its own."""
+    """One MQTT 5 session, kept up (reconnecting with back-off) by paho's network thread."""
 
     def __init__(
         self,
@@ -128,13 +141,14 @@ class Session:
         self._lock = threading.Lock()
         self._pending: dict[int, Outcome] = {}
         self._early: dict[int, list[int]] = {}
-        self._thread: threading.Thread | None = None
-        client = paho.Client(
+        self._started = False
+        client = _Client(
             paho.CallbackAPIVersion.VERSION2,
             client_id=client_id,
             protocol=paho.MQTTv5,
-            reconnect_on_failure=False,
         )
+        client.on_attempt_failed = lambda exc: self._note_failure(f"{type(exc).__name__}: {exc}")
+        client.reconnect_delay_set(max(1, round(reconnect_min_s)), max(1, round(reconnect_max_s)))
         if endpoint.username:
             client.username_pw_set(endpoint.username, endpoint.password or None)
         if endpoint.tls:
@@ -174,13 +188,22 @@ class Session:
         return self._connected.is_set()
 
     def start(self) -> None:
-        """Connect in the background and stay connected until ``close``."""
-        if self._thread is not None:
+        """Connect in the background and stay connected (paho's network thread reconnects
+        with back-off) until ``close``."""
+        if self._started:
             return
-        self._thread = threading.Thread(
-            target=self._run, name=f"mqtt-{self.client_id}", daemon=True
-        )
-        self._thread.start()
+        self._started = True
+        try:
+            self._client.connect_async(
+                self.endpoint.host,
+                self.endpoint.port,
+                keepalive=self.endpoint.keepalive_s,
+                clean_start=self.clean_start,
+                properties=self._connect_properties,
+            )
+        except ValueError as exc:
+            raise MqttError(f"cannot connect to {self.endpoint.describe()}: {exc}") from exc
+        self._client.loop_start()
 
     def connect(self, timeout: float = 10.0) -> None:
         """Start and wait for the first connection; raises ``MqttError`` if it fails."""
@@ -188,8 +211,9 @@ class Session:
         deadline = time.monotonic() + timeout
         while not self._connected.wait(0.05):
             if self._attempted.is_set() and self.last_error:
+                error = self.last_error
                 self.close()
-                raise MqttError(f"cannot connect to {self.endpoint.describe()}: {self.last_error}")
+                raise MqttError(f"cannot connect to {self.endpoint.describe()}: {error}")
             if time.monotonic() > deadline:
                 self.close()
                 raise MqttError(f"no connection to {self.endpoint.describe()} in {timeout:.0f} s")
@@ -210,55 +234,25 @@ class Session:
             self._client.disconnect()
         except Exception:  # noqa: BLE001 - closing must not fail
             log.debug("disconnect failed", exc_info=True)
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
+        if self._started:
+            self._client.loop_stop()
         self._connected.clear()
 
-    def _run(self) -> None:
-        delay = self.reconnect_min_s
-        while not self._closing.is_set():
-            try:
-                self._client.connect(
-                    self.endpoint.host,
-                    self.endpoint.port,
-                    keepalive=self.endpoint.keepalive_s,
-                    clean_start=self.clean_start,
-                    properties=self._connect_properties,
-                )
-            except (OSError, ssl.SSLError, ValueError) as exc:
-                self._note_failure(f"{type(exc).__name__}: {exc}")
-            else:
-                try:
-                    self._client.loop_forever(retry_first_connection=False)
-                except Exception as exc:  # noqa: BLE001 - reported, then retried
-                    self._note_failure(f"{type(exc).__name__}: {exc}")
-                if self._connected_once_since_attempt:
-                    delay = self.reconnect_min_s
-            self._connected.clear()
-            self._attempted.set()
-            if self._closing.wait(delay):
-                break
-            delay = min(self.reconnect_max_s, delay * 2)
-
-    _connected_once_since_attempt = False
-
     def _note_failure(self, text: str) -> None:
-        if text != self.last_error:
+        if text != self.last_error and not self._closing.is_set():
             log.warning("MQTT %s (%s): %s", self.client_id, self.endpoint.describe(), text)
         self.last_error = text
-        self._connected_once_since_attempt = False
+        self._attempted.set()
 
     # -- paho callbacks (network thread) ------------------------------------------------------
 
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             self._note_failure(f"broker refused the connection: {reason_code}")
-            self._attempted.set()
             return
         if self.last_error:
             log.info("MQTT %s connected to %s", self.client_id, self.endpoint.describe())
         self.last_error = ""
-        self._connected_once_since_attempt = True
         self._connected.set()
         self._attempted.set()
         try:

@@ -1,0 +1,518 @@
+"""Sync benchmarks, through a real Mosquitto on loopback and the real hub and agent code.
+
+    python -m bench.sync_bench throughput --mb 64 --runs 3
+    python -m bench.sync_bench catchup --records 10000
+    python -m bench.sync_bench fanout --devices 200 --mb 5 --processes 4
+
+``throughput``: one media file, device <- hub in blocks (the agent in this process, the hub
+as ``village hub`` in its own), against ``mosquitto_pub -f`` to ``mosquitto_sub -C 1``
+moving the same bytes as one message through the same broker, in the same run.
+``catchup``: 10,000 play-log records waiting on a device that comes online; seconds until
+the hub acknowledged them all, and how many the hub stored.
+``fanout``: N simulated devices (the real agent, ``--processes`` processes of threads) on
+one broker and one hub; one segment pushed to all; seconds until every device applied it,
+with the hub's CPU and RSS over that time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from commune.broker import BrokerPlan, hub_user, write_broker_config  # noqa: E402
+from commune.hubdata import HubData  # noqa: E402
+from controller.agent import DeviceAgent  # noqa: E402
+from village.config import Config, parse_config  # noqa: E402
+from village.jsonlog import AppendLog  # noqa: E402
+from village.library import import_segment  # noqa: E402
+from village.plan import Policy, Priority  # noqa: E402
+from village.store import ContentStore  # noqa: E402
+from village.wire.topics import CommuneTopics  # noqa: E402
+
+COMMUNE = "xa-bench"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_mb(pid: int, key: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def wait_for(predicate, timeout: float, what: str, step: float = 0.01):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(step)
+
+
+def make_audio(folder: Path, megabytes: float) -> Path:
+    """A WAV of about ``megabytes`` (44.1 kHz mono 16-bit noise: incompressible)."""
+    seconds = megabytes * 1_000_000 / 88_200
+    target = folder / f"bench-{megabytes:g}mb.wav"
+    subprocess.run(
+        ["sox", "-n", "-r", "44100", "-c", "1", "-b", "16", str(target),
+         "synth", f"{seconds:.3f}", "whitenoise", "vol", "0.3"],
+        check=True,
+    )  # fmt: skip
+    return target
+
+
+class BenchHost:
+    """A device with no loudspeakers: a content store and the system clock."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.store = ContentStore(data_dir)
+
+    def device_status(self) -> dict[str, Any]:
+        return {"state": "idle", "relay": False, "on_air": None, "clock_synchronized": True,
+                "content_revision": 0, "last_broadcast": None}  # fmt: skip
+
+    def play_now(self, segments: list[str], priority: Priority, title: str) -> dict[str, Any]:
+        return {"ok": True}
+
+    def stop_broadcast(self, reason: str) -> bool:
+        return False
+
+    def content_switched(self) -> None:
+        pass
+
+    def media_in_use(self) -> set[str]:
+        return set()
+
+    def policy(self) -> Policy:
+        return Policy(quiet_hours="", holidays=())
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class Rig:
+    """A broker with a generated configuration and a hub (``village hub``) for N devices."""
+
+    def __init__(self, root: Path, devices: list[str], message_limit: int | None = None):
+        self.root = root
+        self.devices = devices
+        self.port = free_port()
+        plan = BrokerPlan(
+            out=root / "broker",
+            commune=COMMUNE,
+            devices=tuple(devices),
+            port=self.port,
+            run_as="root" if os.geteuid() == 0 else getpass.getuser(),
+        )
+        if message_limit:
+            plan = BrokerPlan(**{**plan.__dict__, "message_limit": message_limit})
+        self.files = write_broker_config(plan)
+        self.broker = subprocess.Popen(
+            ["mosquitto", "-c", str(self.files.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(root / "mosquitto.log", "wb"),  # noqa: SIM115
+        )
+        wait_for(self._port_open, 10, "mosquitto")
+        self.hub = HubData.init(root / "hub", COMMUNE, devices)
+        self.hub_config = root / "hub.toml"
+        user = hub_user(COMMUNE)
+        self.hub_config.write_text(
+            f'[device]\ncommune = "{COMMUNE}"\n'
+            f'[mqtt]\nhost = "127.0.0.1"\nport = {self.port}\nusername = "{user}"\n'
+            f'password = "{self.files.users[user]}"\nreconnect_max_s = 2.0\n'
+            f'[hub]\ndata = "{root / "hub"}"\n'
+        )
+        self.hub_process: subprocess.Popen | None = None
+
+    def _port_open(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+
+    def start_hub(self, block_kb: int = 256) -> subprocess.Popen:
+        with open(self.hub_config, "a") as config:
+            config.write(f"block_kb = {block_kb}\n")
+        env = {**os.environ, "VILLAGE_CONFIG": str(self.hub_config)}
+        self.hub_process = subprocess.Popen(
+            [sys.executable, "-m", "village.cli", "hub"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.root / "hub.log", "wb"),  # noqa: SIM115
+        )
+        time.sleep(0.5)
+        return self.hub_process
+
+    def stop_hub(self) -> None:
+        if self.hub_process is not None:
+            self.hub_process.terminate()
+            self.hub_process.wait(10)
+            self.hub_process = None
+
+    def device_config(self, device: str, data_dir: Path, **mqtt: Any) -> Config:
+        return parse_config(
+            {
+                "device": {"id": device, "commune": COMMUNE},
+                "paths": {"data": str(data_dir)},
+                "mqtt": {
+                    "host": "127.0.0.1",
+                    "port": self.port,
+                    "username": device,
+                    "password": self.files.users[device],
+                    "hub_key": self.hub.public_key().text(),
+                    "reconnect_max_s": 2.0,
+                    **mqtt,
+                },
+            }
+        )
+
+    def stop(self) -> None:
+        for process in (self.hub_process, self.broker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(10)
+
+
+def start_agent(rig: Rig, device: str, data_dir: Path, **mqtt: Any) -> DeviceAgent:
+    agent = DeviceAgent(rig.device_config(device, data_dir, **mqtt), BenchHost(data_dir))
+    agent.start()
+    wait_for(lambda: agent.session.connected and agent.hub_online, 30, f"{device} online")
+    return agent
+
+
+# --- throughput -------------------------------------------------------------------------------
+
+
+def reference_run(rig: Rig, media: Path, device: str) -> float:
+    """mosquitto_pub -> broker -> mosquitto_sub, the file as one message: seconds."""
+    topic = CommuneTopics(COMMUNE).media("f" * 64)
+    hub = hub_user(COMMUNE)
+    out = rig.root / "reference.out"
+    sub = subprocess.Popen(
+        ["mosquitto_sub", "-V", "5", "-h", "127.0.0.1", "-p", str(rig.port), "-u", device,
+         "-P", rig.files.users[device], "-t", topic, "-C", "1", "-N"],
+        stdout=open(out, "wb"),  # noqa: SIM115
+    )  # fmt: skip
+    time.sleep(0.5)  # subscribed
+    start = time.perf_counter()
+    subprocess.run(
+        ["mosquitto_pub", "-V", "5", "-h", "127.0.0.1", "-p", str(rig.port), "-u", hub,
+         "-P", rig.files.users[hub], "-t", topic, "-f", str(media)],
+        check=True,
+    )  # fmt: skip
+    sub.wait(120)
+    elapsed = time.perf_counter() - start
+    if out.stat().st_size != media.stat().st_size:
+        raise SystemExit("reference run lost bytes")
+    return elapsed
+
+
+def bench_throughput(args: argparse.Namespace) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    media = make_audio(root, args.mb)
+    size = media.stat().st_size
+    rig = Rig(root, ["dev-0"], message_limit=size + 1024 * 1024)
+    try:
+        reference = [reference_run(rig, media, "dev-0") for _ in range(args.runs)]
+        segment = import_segment(rig.hub.library, media, "Bench", segment_id="bench")
+        rig.start_hub(block_kb=args.block_kb)
+        ours: list[float] = []
+        transfer: list[float] = []
+        for run in range(args.runs):
+            data_dir = root / f"device-{run}"
+            agent = start_agent(
+                rig, "dev-0", data_dir, fetch_window=args.window, status_interval_s=60
+            )
+            version = rig.hub.repository.add_version(
+                [("segments", segment.id, segment.to_dict())], ["*"], f"run {run}"
+            ).version
+            wait_for(lambda a=agent: a.sync.get("state") == "fetching", 30, "fetch start", 0.001)
+            start = time.perf_counter()
+            wait_for(lambda a=agent, v=version: a.version == v, 300, "applied", 0.001)
+            ours.append(time.perf_counter() - start)
+            fetcher = agent.fetcher
+            transfer.append(fetcher.last_received - fetcher.opened_at)
+            agent.stop()
+        rig.stop_hub()  # mosquitto_pub logs in as the hub: the two must not meet
+        reference += [reference_run(rig, media, "dev-0") for _ in range(args.runs)]
+    finally:
+        rig.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    mb = size / 1e6
+    median_ours, median_ref = median(ours), median(reference)
+    return {
+        "bytes": size,
+        "block_kib": args.block_kb,
+        "window": args.window,
+        "ours_s (fetch start to version applied)": [round(x, 3) for x in ours],
+        "ours_transfer_s (first request to last block)": [round(x, 3) for x in transfer],
+        "reference_s": [round(x, 3) for x in reference],
+        "ours_mb_s": round(mb / median_ours, 1),
+        "ours_transfer_mb_s": round(mb / median(transfer), 1),
+        "reference_mb_s": round(mb / median_ref, 1),
+        "ratio (medians)": round(median_ref / median_ours, 2),
+        "ratio_transfer_only": round(median_ref / median(transfer), 2),
+    }
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- catch-up -----------------------------------------------------------------------------------
+
+
+def broadcast_record(index: int, day: dt.datetime) -> dict[str, Any]:
+    start = day + dt.timedelta(minutes=10 * index)
+    return {
+        "id": os.urandom(16).hex(), "kind": "broadcast", "device": "dev-0",
+        "slot": f"plan@{start:%Y%m%dT%H%M%SZ}", "plan": "tin-sang", "title": "Bản tin buổi sáng",
+        "priority": "ordinary", "trigger": "schedule", "planned_start": start.isoformat(),
+        "planned_end": (start + dt.timedelta(minutes=15)).isoformat(),
+        "relay_on": start.isoformat(), "relay_off": (start + dt.timedelta(minutes=14)).isoformat(),
+        "segments": [{"id": "nhac-hieu", "title": "Nhạc hiệu", "start": start.isoformat(),
+                      "end": start.isoformat(), "complete": True, "error": ""}],
+        "outcome": "aired", "reason": "", "content_revision": 3, "late_s": 0.002,
+    }  # fmt: skip
+
+
+def bench_catchup(args: argparse.Namespace) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    rig = Rig(root, ["dev-0"])
+    try:
+        data_dir = root / "device"
+        log = AppendLog(data_dir / "log", "playlog")
+        day = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        records = [broadcast_record(i, day) for i in range(args.records)]
+        for i in range(0, len(records), 1000):
+            log.append_many(records[i : i + 1000])
+        log.close()
+        size = sum(p.stat().st_size for p in (data_dir / "log").iterdir())
+        rig.start_hub()
+        agent = start_agent(rig, "dev-0", data_dir, log_batch=args.batch)
+        start = time.perf_counter()
+        wait_for(
+            lambda: agent.uplink.sent_records and agent.uplink.pending == 0
+            and not agent.uplink.in_flight,
+            600, "all acked", 0.005,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+        agent.stop()
+        stored = rig.hub.repository.count_records("playlog", "dev-0")
+    finally:
+        rig.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    return {
+        "records": args.records,
+        "log_bytes": size,
+        "batch": args.batch,
+        "seconds": round(elapsed, 2),
+        "records_per_s": round(args.records / elapsed),
+        "hub_stored": stored,
+    }
+
+
+# --- fan-out --------------------------------------------------------------------------------------
+
+
+def swarm(args: argparse.Namespace) -> None:
+    """A process of simulated devices (real agents), until stdin closes."""
+    rig_info = json.loads(args.rig)
+    config_base = Path(rig_info["root"])
+    users = json.loads((config_base / "users.json").read_text())
+    agents = []
+    for index in range(args.first, args.first + args.count):
+        device = f"dev-{index:03d}"
+        data_dir = config_base / "devices" / device
+        config = parse_config(
+            {
+                "device": {"id": device, "commune": COMMUNE},
+                "paths": {"data": str(data_dir)},
+                "mqtt": {
+                    "host": "127.0.0.1", "port": rig_info["port"], "username": device,
+                    "password": users[device], "hub_key": rig_info["key"],
+                    "reconnect_max_s": 2.0, "status_interval_s": 60,
+                },
+            }
+        )  # fmt: skip
+        agent = DeviceAgent(config, BenchHost(data_dir))
+        agent.start()
+        agents.append(agent)
+    for agent in agents:
+        wait_for(lambda a=agent: a.session.connected and a.hub_online, 120, "online", 0.05)
+    print("ready", flush=True)
+    sys.stdin.read()
+    for agent in agents:
+        agent.stop()
+    stats = {
+        "dropped_blocks": sum(a.dropped_blocks for a in agents),
+        "ignored_blocks": sum(a.fetcher.ignored_blocks for a in agents),
+        "rounds": sum(a.fetcher.round for a in agents),
+        "requested_blocks": sum(a.fetcher.requested_blocks for a in agents),
+    }
+    print(json.dumps(stats), file=sys.stderr, flush=True)
+
+
+def bench_fanout(args: argparse.Namespace) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    devices = [f"dev-{i:03d}" for i in range(args.devices)]
+    rig = Rig(root, devices)
+    swarms: list[subprocess.Popen] = []
+    try:
+        media = make_audio(root, args.mb)
+        segment = import_segment(rig.hub.library, media, "Bench", segment_id="bench")
+        (root / "users.json").write_text(json.dumps(rig.files.users))
+        hub = rig.start_hub()
+        info = json.dumps({"root": str(root), "port": rig.port, "key": rig.hub.public_key().text()})
+        per = -(-args.devices // args.processes)
+        for first in range(0, args.devices, per):
+            swarms.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.sync_bench",
+                        "swarm",
+                        "--rig",
+                        info,
+                        "--first",
+                        str(first),
+                        "--count",
+                        str(min(per, args.devices - first)),
+                    ],
+                    cwd=REPO,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )  # fmt: skip
+            )
+        for process in swarms:
+            assert process.stdout.readline().strip() == "ready"
+        wait_for(
+            lambda: sum(r.online for r in rig.hub.repository.devices()) == args.devices,
+            60, "every device online at the hub", 0.1,
+        )  # fmt: skip
+        time.sleep(1.0)
+        rss_before = rss_mb(hub.pid)
+        cpu_before = cpu_seconds(hub.pid)
+        broker_cpu_before = cpu_seconds(rig.broker.pid)
+        swarm_cpu_before = sum(cpu_seconds(p.pid) for p in swarms)
+        peak = [rss_before]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], rss_mb(hub.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        start = time.perf_counter()
+        version = rig.hub.repository.add_version(
+            [("segments", segment.id, segment.to_dict())], ["*"], "fan-out"
+        ).version
+
+        def applied() -> int:
+            return sum(
+                int(r.status.get("content_version") or 0) >= version
+                for r in rig.hub.repository.devices()
+            )
+
+        wait_for(lambda: applied() == args.devices, 600, "every device applied", 0.1)
+        elapsed = time.perf_counter() - start
+        done.set()
+        hub_cpu = cpu_seconds(hub.pid) - cpu_before
+        broker_cpu = cpu_seconds(rig.broker.pid) - broker_cpu_before
+        swarm_cpu = sum(cpu_seconds(p.pid) for p in swarms) - swarm_cpu_before
+        hwm = rss_mb(hub.pid, "VmHWM")
+    finally:
+        for process in swarms:
+            if process.poll() is None:
+                process.stdin.close()
+        for process in swarms:
+            process.wait(60)
+        rig.stop()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return {
+        "devices": args.devices,
+        "processes": args.processes,
+        "bytes": media.stat().st_size if media.exists() else None,
+        "seconds_until_all_applied": round(elapsed, 2),
+        "hub_cpu_s": round(hub_cpu, 2),
+        "hub_cpu_percent_of_one_core": round(100 * hub_cpu / elapsed, 1),
+        "hub_rss_mb_before": round(rss_before, 1),
+        "hub_rss_mb_peak": round(peak[0], 1),
+        "hub_vmhwm_mb": round(hwm, 1),
+        "broker_cpu_s": round(broker_cpu, 2),
+        "devices_cpu_s": round(swarm_cpu, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="bench", required=True)
+    through = sub.add_parser("throughput")
+    through.add_argument("--mb", type=float, default=64)
+    through.add_argument("--runs", type=int, default=3)
+    through.add_argument("--window", type=int, default=16)
+    through.add_argument("--block-kb", type=int, default=256)
+    catch = sub.add_parser("catchup")
+    catch.add_argument("--records", type=int, default=10_000)
+    catch.add_argument("--batch", type=int, default=500)
+    fan = sub.add_parser("fanout")
+    fan.add_argument("--devices", type=int, default=200)
+    fan.add_argument("--mb", type=float, default=5)
+    fan.add_argument("--processes", type=int, default=4)
+    fan.add_argument("--keep", action="store_true", help="keep the folder (logs) afterwards")
+    sw = sub.add_parser("swarm", help="(internal) a process of simulated devices")
+    sw.add_argument("--rig", required=True)
+    sw.add_argument("--first", type=int, required=True)
+    sw.add_argument("--count", type=int, required=True)
+    args = parser.parse_args()
+    if args.bench == "swarm":
+        swarm(args)
+        return
+    handler = {"throughput": bench_throughput, "catchup": bench_catchup, "fanout": bench_fanout}
+    result = handler[args.bench](args)
+    print(json.dumps({"bench": args.bench, "machine": machine(), **result}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
