@@ -228,15 +228,20 @@ def reference_run(rig: Rig, media: Path, device: str) -> float:
          "-P", rig.files.users[device], "-t", topic, "-C", "1", "-N"],
         stdout=open(out, "wb"),  # noqa: SIM115
     )  # fmt: skip
-    time.sleep(0.5)  # subscribed
-    start = time.perf_counter()
-    subprocess.run(
-        ["mosquitto_pub", "-V", "5", "-h", "127.0.0.1", "-p", str(rig.port), "-u", hub,
-         "-P", rig.files.users[hub], "-t", topic, "-f", str(media)],
-        check=True,
-    )  # fmt: skip
-    sub.wait(120)
-    elapsed = time.perf_counter() - start
+    try:
+        time.sleep(0.5)  # subscribed
+        start = time.perf_counter()
+        subprocess.run(
+            ["mosquitto_pub", "-V", "5", "-h", "127.0.0.1", "-p", str(rig.port), "-u", hub,
+             "-P", rig.files.users[hub], "-t", topic, "-f", str(media)],
+            check=True,
+        )  # fmt: skip
+        sub.wait(120)
+        elapsed = time.perf_counter() - start
+    finally:
+        if sub.poll() is None:
+            sub.kill()
+            sub.wait()
     if out.stat().st_size != media.stat().st_size:
         raise SystemExit("reference run lost bytes")
     return elapsed
@@ -272,7 +277,8 @@ def bench_throughput(args: argparse.Namespace) -> dict:
         reference += [reference_run(rig, media, "dev-0") for _ in range(args.runs)]
     finally:
         rig.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
     mb = size / 1e6
     median_ours, median_ref = median(ours), median(reference)
     return {
@@ -493,6 +499,7 @@ def main() -> None:
     through.add_argument("--runs", type=int, default=3)
     through.add_argument("--window", type=int, default=16)
     through.add_argument("--block-kb", type=int, default=256)
+    through.add_argument("--keep", action="store_true", help="keep the folder (logs) afterwards")
     catch = sub.add_parser("catchup")
     catch.add_argument("--records", type=int, default=10_000)
     catch.add_argument("--batch", type=int, default=500)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -176,7 +177,10 @@ class Fetcher:
         self.finished_bytes = 0
         self.requested_blocks = 0
         self.ignored_blocks = 0
-        self.round = 0  # changes when blocks may have been missed (see FetchRequest)
+        self.stalls = 0
+        # changes when blocks may have been missed (see FetchRequest); starts anywhere, so a
+        # restarted agent never reuses a round the hub remembers from before
+        self.round = secrets.randbelow(2**30)
         self.opened_at = 0.0  # monotonic time the current file was opened
         self.last_received = 0.0  # and its last block arrived
 
@@ -229,7 +233,6 @@ class Fetcher:
         """Requests in flight are lost with the connection; the subscription is redone."""
         self.outstanding.clear()
         self.subscription = None
-        self.round += 1
         if self.current is not None:
             self.current.flush()
 
@@ -260,7 +263,8 @@ class Fetcher:
             return
         if not can_request:
             return
-        if self.subscription is None:
+        if self.subscription is None:  # a new subscription starts a new round
+            self.round += 1
             self.subscription = self.subscribe(current.ref.sha256)
             return
         if not self.subscription.done:
@@ -273,6 +277,7 @@ class Fetcher:
             self.outstanding.clear()
             self.last_block = now
             self.round += 1
+            self.stalls += 1
         if len(self.outstanding) > self.window // 2:
             return
         wanted = [i for i in current.missing() if i not in self.outstanding]

@@ -134,3 +134,33 @@ def test_controller_restart_mid_transfer_resumes_from_the_blocks_held(
     asked_after = requests_of(slow_hub, sha) - before
     assert not held & set(asked_after), f"asked again for {sorted(held & set(asked_after))}"
     assert "dai" in device.controller.snapshot.segments
+
+
+def test_a_newer_version_during_a_transfer_keeps_what_is_held(
+    tmp_path: Path, broker: Broker, slow_hub: HubRun, long_segment: Path, make_tone
+) -> None:
+    """A push while the device is downloading: the new version replaces the old target at
+    once, the blocks held are kept, and the download carries on without stalling."""
+    config = make_config(
+        tmp_path / "pi-01",
+        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
+        device={"id": "pi-01"},
+    )
+    sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
+    ref = MediaRef(sha, long_segment.stat().st_size, BLOCK)
+    device = AgentRun(config).start()
+    try:
+        push_segment(slow_hub.hub, long_segment, "Bài dài", segment_id="dai")
+        wait_until(lambda: len(held_blocks(config.data_dir, ref)) >= 8, 20, "8 blocks held")
+        before = requests_of(slow_hub, sha)
+        held = held_blocks(config.data_dir, ref)
+        newer = push_segment(
+            slow_hub.hub, make_tone("ngan.wav", seconds=0.5), "Bài ngắn", segment_id="ngan"
+        )
+        device.wait_version(newer.version.version, timeout=40)
+        asked_after = requests_of(slow_hub, sha) - before
+        assert not held & set(asked_after)
+        assert device.agent.fetcher.stalls == 0  # never waited for a lost request
+        assert set(device.host.store.snapshot().segments) == {"dai", "ngan"}
+    finally:
+        device.stop()
