@@ -7,8 +7,10 @@ current round (see ``FetchRequest.round``) has reached it already: asked again i
 round, it is not sent again. A block waiting to be sent is not queued twice.
 
 When a push has just sent a file to several devices at once, the first requests for it
-wait (at most ``GATHER_S``) until every device expected has asked: they then all receive
-the first blocks from one publish instead of one publish each.
+wait (at most ``GATHER_S``) until every online device expected has asked: they then all
+receive the first blocks from one publish instead of one publish each. In such a wave a
+block is published again at most every ``HOLD_S``, so devices that ask late (slower ones)
+share the next copy.
 
 Blocks go out as QoS 0 (a device asks again, in a new round, for what it lost), at most
 ``MAX_UNWRITTEN`` not yet written to the socket, optionally under a bandwidth cap.
@@ -36,6 +38,7 @@ MAX_PENDING = 100_000
 OPEN_FILES = 16
 FORGET_S = 300.0  # how long publish times and round starts are remembered
 GATHER_S = 2.0  # longest wait for the other (online) devices of a wave to ask for a file
+HOLD_S = 2.0  # during a wave, a block is published again at most this often
 
 Publish = Callable[[str, bytes], Outcome]
 
@@ -96,7 +99,8 @@ class BlockServer:
         self._published: dict[tuple[str, int, int], float] = {}  # block -> last publish
         self._rounds: dict[tuple[str, str, int], float] = {}  # (device, sha, round) -> start
         self._forget_at = time.monotonic() + FORGET_S
-        self._waves: dict[str, tuple[float, set[str]]] = {}  # sha -> (opened, still to ask)
+        # sha -> (opened, devices still to ask, whether several devices were expected)
+        self._waves: dict[str, tuple[float, set[str], bool]] = {}
 
     # -- requests (network thread) ---------------------------------------------------------
 
@@ -126,16 +130,20 @@ class BlockServer:
         wave = self._waves.get(sha256)
         if wave is None:
             others = self.expected(sha256) - {device}
-            self._waves[sha256] = (now, others)  # an empty set: nothing to wait for
+            self._waves[sha256] = (now, others, bool(others))  # no others: nothing to wait for
         else:
             wave[1].discard(device)
 
-    def _held_back(self, sha256: str, now: float) -> float:
-        """Seconds the file's blocks still wait for the rest of its wave (0: none)."""
-        opened, waiting = self._waves.get(sha256, (now, set()))
-        if not waiting:
-            return 0.0
-        return max(0.0, GATHER_S - (now - opened))
+    def _held_back(self, key: tuple[str, int, int], now: float) -> float:
+        """Seconds a block still waits (0: none): for the rest of its wave to ask, and,
+        in a wave of several devices, until its last copy is ``HOLD_S`` old, so devices that
+        ask late share one copy instead of getting one each."""
+        opened, waiting, crowd = self._waves.get(key[0], (now, set(), False))
+        delay = max(0.0, GATHER_S - (now - opened)) if waiting else 0.0
+        last = self._published.get(key)
+        if crowd and last is not None:
+            delay = max(delay, last + HOLD_S - now)
+        return delay
 
     def _forget(self, now: float) -> None:
         if now < self._forget_at:
@@ -176,7 +184,7 @@ class BlockServer:
                 now = time.monotonic()
                 wait = 1.0
                 for key in self._pending:
-                    delay = self._held_back(key[0], now)
+                    delay = self._held_back(key, now)
                     if delay <= 0:
                         del self._pending[key]
                         return key
