@@ -32,6 +32,7 @@ from kiosk.content import ContentWatcher, KioskContent, resolve_screen
 from kiosk.errors import DisplayError, ScreenSpecError
 from kiosk.hours import OpeningHours, describe_hours
 from kiosk.journal import KioskJournal
+from kiosk.memory import map_large_buffers, release_free_memory
 from kiosk.screens import KV_DIR, SCREEN_NAMES, KioskScreen, screen_classes
 from kiosk.session import (
     ATTRACT,
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.5
 NOTICE_S = 6.0
+RELEASE_EVERY = 20  # screens shown between two heap trims
 
 
 class KioskRoot(FloatLayout):
@@ -151,6 +153,8 @@ class KioskApp(App):
         self.first_frame_at: float | None = None
         self._allow_close = False
         self._notice_event = None
+        self._release_event = None
+        self._screens_shown = 0
 
     # -- building ------------------------------------------------------------------------
 
@@ -159,6 +163,7 @@ class KioskApp(App):
 
     def build(self) -> KioskRoot:
         ExceptionManager.add_handler(_KeepRunning(self))
+        map_large_buffers()
         Builder.load_file(str(Path(__file__).with_name("widgets.kv")))
         for name in SCREEN_NAMES:
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
@@ -300,6 +305,9 @@ class KioskApp(App):
             self.history.append((name, arg))
         self.manager.current = name
         self.current_screen_name = name
+        self._screens_shown += 1
+        if self._screens_shown % RELEASE_EVERY == 0:
+            self._release_memory_soon()
         self.can_go_back = len(self.history) > 1 and name != ATTRACT
         return True
 
@@ -321,6 +329,13 @@ class KioskApp(App):
         if reset:
             self.text_large = False
         self.show(HOME)
+        self._release_memory_soon()
+
+    def _release_memory_soon(self) -> None:
+        """Once the new screen is drawn, give back the memory the pages just left used."""
+        if self._release_event is not None:
+            self._release_event.cancel()
+        self._release_event = KivyClock.schedule_once(lambda _dt: release_free_memory(), 1.0)
 
     def toggle_text_size(self) -> None:
         self.text_large = not self.text_large
