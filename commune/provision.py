@@ -37,7 +37,7 @@ from village.config import Config, _toml_value, parse_config
 from village.errors import ConfigError
 from village.wire.topics import ID_RE
 
-DEFAULT_BROKER_DIR = Path("/var/lib/village-broker")
+DEFAULT_BROKER_DIR = Path("/etc/mosquitto/village")  # docs/sync.md, mosquitto drop-in
 PLACEHOLDER_HOST = "broker.example"  # what write_broker_config writes for 0.0.0.0 / ::
 # What a Raspberry Pi needs set beyond the broker snippet (see scripts/install.sh).
 PI_SETTINGS: dict[str, dict[str, Any]] = {
@@ -200,6 +200,7 @@ def provision_device(
     name: str = "",
     public_host: str = "",
     new_password: bool = False,
+    renew_missing: bool = False,
     reload: bool = True,
 ) -> Provisioned:
     """Register ``device`` with the hub and the broker and write its configuration."""
@@ -211,8 +212,20 @@ def provision_device(
     settings = read_broker_settings(broker, commune)
     hub_key = hub.public_key().text()
 
-    new_device = hub.repository.register_device(device)
     devices = tuple(sorted({*settings.devices, *hub.repository.device_ids(), device}))
+    # write_broker_config keeps a password only if its snippet is still in credentials/:
+    # a device whose snippet is gone would get a new password and lose the broker.
+    lost = [
+        d for d in devices if d != device and not (broker / "credentials" / f"{d}.toml").exists()
+    ]
+    if lost and not renew_missing:
+        raise HubError(
+            f"no credentials left in {broker / 'credentials'} for {', '.join(lost)}: "
+            "provisioning would give them new passwords and cut them off the broker. "
+            "Restore the folder, or add --renew-missing and provision those devices again"
+        )
+    new_device = hub.repository.register_device(device)
+    devices = tuple(sorted({*devices, *hub.repository.device_ids()}))
     _give_back(Path(hub.root))
 
     snippet_path = broker / "credentials" / f"{device}.toml"
@@ -286,6 +299,7 @@ def cmd_provision_device(args: argparse.Namespace, config: Config) -> int:
         name=args.name,
         public_host=args.public_host,
         new_password=args.new_password,
+        renew_missing=args.renew_missing,
         reload=not args.no_reload,
     )
     key = "provision_new" if result.new_device else "provision_known"
@@ -355,6 +369,11 @@ def register(registry: Any) -> None:
     )
     device.add_argument(
         "--new-password", action="store_true", help="give this device a new password"
+    )
+    device.add_argument(
+        "--renew-missing",
+        action="store_true",
+        help="accept new passwords for devices whose credentials were deleted",
     )
     device.add_argument(
         "--no-reload", action="store_true", help="do not ask Mosquitto to re-read its files"

@@ -110,7 +110,6 @@ PREFIX=$ROOT/opt/village
 ETC=$ROOT/etc/village
 DATA=$ROOT/var/lib/village
 HUB_DATA=$ROOT/var/lib/village-hub
-BROKER_DIR=$ROOT/var/lib/village-broker
 UNIT_DIR=$ROOT/usr/local/lib/systemd/system
 JOURNALD_DIR=$ROOT/usr/local/lib/systemd/journald.conf.d
 BIN_DIR=$ROOT/usr/local/bin
@@ -380,7 +379,6 @@ if [ "$ROLE" = pi ]; then
     make_dir "$DATA/kivy" 750 "$USER_NAME" "$USER_NAME"
 else
     make_dir "$HUB_DATA" 750 "$USER_NAME" "$USER_NAME"
-    make_dir "$BROKER_DIR" 755 root root
 fi
 
 # --- 5. systemd units -----------------------------------------------------------------------

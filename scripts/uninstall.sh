@@ -1,8 +1,8 @@
 #!/bin/sh
 # Remove village: the units, the command and /opt/village. The configuration
-# (/etc/village) and the data (/var/lib/village, /var/lib/village-hub,
-# /var/lib/village-broker) and the village user stay, so a later install finds them again,
-# unless --purge is given.
+# (/etc/village, the hub's broker folder /etc/mosquitto/village), the data
+# (/var/lib/village, /var/lib/village-hub) and the village user stay, so a later install
+# finds them again, unless --purge is given.
 #
 #     sudo make uninstall                  # = sudo scripts/uninstall.sh
 #     sudo scripts/uninstall.sh --purge    # also configuration, data and the user
@@ -83,7 +83,7 @@ fi
 
 if [ "$PURGE" = yes ]; then
     for folder in "$ROOT/etc/village" "$ROOT/var/lib/village" "$ROOT/var/lib/village-hub" \
-        "$ROOT/var/lib/village-broker" "$ROOT/run/village"; do
+        "$ROOT/etc/mosquitto/village" "$ROOT/run/village"; do
         if [ -d "$folder" ]; then
             rm -rf "$folder"
             say "  xoá ${folder#"$ROOT"}"

@@ -27,7 +27,7 @@ UNITS = REPO / "systemd"
 UNIT_DIR = Path("usr/local/lib/systemd/system")
 # Groups seeded in a test root on top of the host's: Raspberry Pi OS has gpio, render and
 # input; 'input' is left out on purpose so that the installer's skipping is tested too.
-SEEDED_GROUPS = {"gpio": 997, "render": 996}
+SEEDED_GROUPS = ("gpio", "render")
 INSTALL_TIMEOUT = 600
 
 _built: dict[str, tuple[Path, str]] = {}
@@ -43,9 +43,11 @@ def seed_root(root: Path) -> Path:
             shutil.copy2(source, etc / name)
     group = (etc / "group").read_text()
     gshadow = (etc / "gshadow").read_text() if (etc / "gshadow").exists() else ""
-    for name, gid in SEEDED_GROUPS.items():
+    used = {int(line.split(":")[2]) for line in group.splitlines() if line.count(":") >= 3}
+    free = (gid for gid in range(990, 900, -1) if gid not in used)
+    for name in SEEDED_GROUPS:
         if not any(line.startswith(f"{name}:") for line in group.splitlines()):
-            group += f"{name}:x:{gid}:\n"
+            group += f"{name}:x:{next(free)}:\n"
             gshadow += f"{name}:!::\n"
     (etc / "group").write_text(group)
     if (etc / "gshadow").exists():
@@ -83,9 +85,20 @@ def installed_root(factory, role: str) -> tuple[Path, str]:  # noqa: ANN001 - Te
 
 
 def copy_root(source: Path, target: Path) -> Path:
-    """A copy of an installation to change (its old virtual environment still points into
-    ``source``; an install into the copy builds a new one of its own)."""
-    subprocess.run(["cp", "-a", f"{source}/.", str(target)], check=True)
+    """A copy of an installation to change, without its virtual environment (the slow part
+    to copy): the link to it stays and an empty stand-in takes its place, so that an
+    install into the copy must build a new one and remove the old."""
+    target.mkdir(parents=True)
+    pack = subprocess.Popen(
+        ["tar", "-C", str(source), "--exclude=./opt/village/venv-*", "-cf", "-", "."],
+        stdout=subprocess.PIPE,
+    )
+    subprocess.run(["tar", "-C", str(target), "-xf", "-"], stdin=pack.stdout, check=True)
+    assert pack.stdout is not None
+    pack.stdout.close()
+    assert pack.wait() == 0
+    old = (source / "opt" / "village" / "venv").readlink().name
+    (target / "opt" / "village" / old / "bin").mkdir(parents=True)
     return target
 
 

@@ -181,3 +181,17 @@ def test_provisioning_refuses_bad_requests(village, tmp_path: Path) -> None:
     from commune.hubdata import HubData
 
     assert HubData.open(hub_dir).repository.device_ids() == []
+
+
+def test_deleted_credentials_are_not_silently_renewed(village, tmp_path: Path) -> None:
+    """A device whose password snippet was deleted would be cut off by a new password."""
+    hub_dir, broker_dir, _ = hub_with_broker(tmp_path, devices=("pi-01",))
+    passwd_before = (broker_dir / "passwd").read_text()
+    (broker_dir / "credentials" / "pi-01.toml").unlink()
+    out = tmp_path / "out"
+    status, _, err = provision(village, hub_dir, broker_dir, out, "pi-02")
+    assert status != 0 and "pi-01" in err and "--renew-missing" in err
+    assert (broker_dir / "passwd").read_text() == passwd_before
+    status, _, err = provision(village, hub_dir, broker_dir, out, "pi-02", "--renew-missing")
+    assert status == 0, err
+    assert (broker_dir / "credentials" / "pi-01.toml").exists()

@@ -74,7 +74,7 @@ def test_hub_units_verify_clean(hub_root: Path) -> None:
     )
     # the drop-in is picked up: the broker runs the generated configuration
     if proc.returncode == 0:
-        assert "/var/lib/village-broker/mosquitto.conf" in proc.stdout
+        assert "/etc/mosquitto/village/mosquitto.conf" in proc.stdout
 
 
 def test_verify_is_a_real_check(pi_root: Path, tmp_path: Path) -> None:
@@ -314,10 +314,11 @@ def test_controller_killed_on_air_stop_post_switches_relay_off(
 # --- the kiosk's and the hub's commands -----------------------------------------------------
 
 
-def kiosk_notifies() -> bool:
+def notifies(package: str) -> bool:
+    """Whether the app's code talks to systemd (READY=1, WATCHDOG=1) yet."""
     return any(
         "village.systemd" in path.read_text(encoding="utf-8")
-        for path in (REPO / "kiosk").glob("*.py")
+        for path in (REPO / package).glob("*.py")
     )
 
 
@@ -347,8 +348,9 @@ def test_kiosk_start_and_stop(pi_root: Path, tmp_path: Path) -> None:
     notify = NotifySocket(Path(env["NOTIFY_SOCKET"]))
     proc = start(unit, env, paths)
     try:
-        if kiosk_notifies():
+        if notifies("kiosk"):
             assert notify.wait_for("READY=1", 90, proc), f"no READY=1: {notify.messages}"
+            assert notify.wait_for("WATCHDOG=1", 10, proc), f"no WATCHDOG=1: {notify.messages}"
         else:
             # not wired to systemd yet: wait for the window's GL driver, then for the app
             deadline = time.monotonic() + 90
@@ -398,8 +400,9 @@ def test_hub_start_and_stop(hub_root: Path, tmp_path: Path) -> None:
         proc = start(unit, env, paths)
         try:
             assert broker.wait_retained("village/v1/xa-mau/hub/status", True, watcher, 60)
-            if notify.wait_for("READY=1", 5, proc):
-                assert notify.wait_for("WATCHDOG=1", 10, proc)
+            if notifies("commune"):
+                assert notify.wait_for("READY=1", 10, proc), notify.messages
+                assert notify.wait_for("WATCHDOG=1", 10, proc), notify.messages
             status = terminate(proc, timespan(unit.get("TimeoutStopSec")))
         finally:
             if proc.poll() is None:
