@@ -187,9 +187,6 @@ class Controller:
         self.state = "stopping"
         notify("STOPPING=1")
         self.watchdog.stop()
-        with contextlib.suppress(Exception):
-            if self.agent is not None:
-                self.agent.stop()
         if self.broadcaster is not None:
             self.broadcaster.stop("controller stopping")
         with contextlib.suppress(Exception):
@@ -201,6 +198,9 @@ class Controller:
         with contextlib.suppress(Exception):
             if self._player is not None:
                 self._player.close()
+        with contextlib.suppress(Exception):  # after the relay: the network never delays it
+            if self.agent is not None:
+                self.agent.stop()
         self.button.close()
         self.led.close()
         self.playlog.close()

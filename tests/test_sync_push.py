@@ -14,6 +14,7 @@ from commune.desired import desired_state
 from commune.push import push_clip, push_plans, push_procedures, push_segment
 from tests.conftest import ControllerRun, run_village, write_config
 from tests.sync_helpers import (
+    AgentRun,
     Broker,
     HubRun,
     device_mqtt,
@@ -201,3 +202,34 @@ def test_staff_commands_follow_each_device_and_read_back_what_it_aired(
 
 def pushed_version(hub: HubRun) -> int:
     return hub.hub.repository.latest_version()
+
+
+def test_a_version_that_does_not_fit_the_disk_is_refused_and_staff_see_why(
+    tmp_path: Path, broker: Broker, hub: HubRun, make_tone
+) -> None:
+    config = make_config(
+        tmp_path / "pi-01",
+        device_mqtt(broker, hub, "pi-01", disk_reserve_mb=10**9),  # a reserve no disk has
+        device={"id": "pi-01"},
+    )
+    device = AgentRun(config).start()
+    try:
+        pushed = push_segment(hub.hub, make_tone("to.wav", seconds=1.0), "Tin", segment_id="to")
+        wait_until(
+            lambda: hub.status("pi-01").get("sync", {}).get("state") == "refused",
+            20,
+            "the refusal to reach the hub",
+        )
+        sync = hub.status("pi-01")["sync"]
+        assert sync["code"] == "disk-full" and sync["version"] == pushed.version.version
+        store = device.host.store
+        assert store.snapshot().segments == {} and not store.media_dir.exists()
+        assert not (config.data_dir / "sync" / "partial").exists() or not list(
+            (config.data_dir / "sync" / "partial").iterdir()
+        )
+        staff = write_config(tmp_path / "hub.toml", {"hub": {"data": str(hub.hub.root)}})
+        shown = run_village("devices", env={"VILLAGE_CONFIG": str(staff)})
+        line = next(x for x in shown.stdout.splitlines() if x.startswith("pi-01"))
+        assert "từ chối bản" in line and "không đủ dung lượng đĩa" in line
+    finally:
+        device.stop()
