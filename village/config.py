@@ -348,7 +348,8 @@ class KioskSettings:
     )
     journal_flush_s: float = setting(
         300.0,
-        "Seconds between two writes of the usage counters to the journal",
+        "Seconds between two checkpoints of the day's usage counts (a power cut loses at most "
+        "this much; the journal gets one usage record a day)",
         check=at_least(5),
     )
     content_poll_s: float = setting(
