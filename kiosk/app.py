@@ -91,6 +91,9 @@ class KioskApp(App):
     fs_heading = NumericProperty(28)
     fs_button = NumericProperty(26)
     fs_key = NumericProperty(28)
+    fs_header = NumericProperty(34)  # the header keeps its size when text is enlarged
+    fs_header_small = NumericProperty(20)
+    fs_header_button = NumericProperty(26)
     header_height = NumericProperty(96)
     keyboard_height = NumericProperty(340)
     staff_hold_s = NumericProperty(3.0)
@@ -199,6 +202,9 @@ class KioskApp(App):
         self.fs_title = round(max(28, 34 * unit) * scale)
         self.fs_button = round(max(23, 26 * unit) * scale)
         self.fs_key = round(max(24, 30 * unit))
+        self.fs_header = round(max(26, 34 * unit))
+        self.fs_header_small = round(max(17, 20 * unit))
+        self.fs_header_button = round(max(22, 26 * unit))
         self.header_height = max(72, round(96 * unit))
         self.keyboard_height = round(height * 0.44)
 

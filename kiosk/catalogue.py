@@ -38,7 +38,7 @@ TEXTS: dict[str, str] = {
     "status_abolished": "Đã bãi bỏ",
     "status_current": "Đang áp dụng",
     "effective_from": "Hiệu lực từ ngày {date}",
-    "effective_since": "Áp dụng từ ngày {date}",
+    "effective_since": "Từ ngày {date}",
     "section_steps": "Các bước thực hiện",
     "section_documents": "Hồ sơ cần mang theo",
     "section_time_limit": "Thời hạn giải quyết",
