@@ -335,7 +335,7 @@ class DeviceAgent:
         if self.garbage is not None and not self.host.device_status().get("relay"):
             self.applier.collect_garbage(self.garbage, self.host.media_in_use())
             self.garbage = None
-        if self._uplink_due or self.uplink.in_flight:
+        if self._uplink_due or (can_talk and self.uplink.resend_due()):
             sent = self.uplink.pump(can_talk)
             self._uplink_due = False
             if sent:

@@ -235,6 +235,11 @@ class LogUplink:
 
     # -- acknowledgements ------------------------------------------------------------------
 
+    def resend_due(self) -> bool:
+        """True if a batch in flight has waited too long for its ack."""
+        now = time.monotonic()
+        return any(now - f.sent_at > ACK_TIMEOUT_S for f in self.in_flight.values())
+
     def resend_all(self) -> None:
         """After a reconnect, or when the hub comes back: every batch in flight goes again."""
         for flight in self.in_flight.values():
