@@ -299,12 +299,11 @@ class KioskApp(App):
         """Go to screen ``name`` showing ``arg``; False (and stay) if ``arg`` names nothing."""
         screen = self.manager.get_screen(name)
         previous = self.current_screen()
-        if previous is not None and previous is not screen:
-            previous.leave()
         if not screen.enter(arg):
-            if previous is not None and previous is not screen:
-                previous.enter(self.history[-1][1] if self.history else "")
-            return False
+            log.warning("cannot show %s %r", name, arg)
+            return False  # the citizen stays where they are
+        if previous is not None and previous is not screen:
+            previous.leave()  # a search counts, a clip stops
         if replace and self.history:
             self.history[-1] = (name, arg)
         elif not self.history or self.history[-1] != (name, arg):

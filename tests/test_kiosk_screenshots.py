@@ -98,3 +98,27 @@ def test_unknown_screen_is_refused_before_a_window_opens(
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
+
+
+def test_the_kiosk_stops_cleanly_on_sigterm(kiosk_data) -> None:  # noqa: ANN001
+    import signal
+    import time
+
+    folder, env = kiosk_data
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "village.cli", "kiosk"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(5)  # up and drawing
+        assert proc.poll() is None, proc.communicate()[1]
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
