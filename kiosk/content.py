@@ -40,6 +40,12 @@ SCREENSHOT_SCREENS = ("home", "field", "procedure", "search", "feedback", "attra
 _FIELD_RANK = {fold_key(name): rank for rank, name in enumerate(FIELD_ORDER)}
 
 
+def sort_name(name: str) -> str:
+    """Names in alphabetical order, a leading "Thủ tục" not counted."""
+    key = fold_key(name)
+    return key.removeprefix("thu tuc ")
+
+
 @dataclass(frozen=True)
 class FieldEntry:
     name: str
@@ -60,7 +66,7 @@ class KioskContent:
     def __post_init__(self) -> None:
         in_force = [p for p in self.procedures.values() if p.in_force]
         self.by_field: dict[str, list[Procedure]] = {}
-        for p in sorted(in_force, key=lambda p: (fold_key(p.name), p.code)):
+        for p in sorted(in_force, key=lambda p: (sort_name(p.name), p.code)):
             self.by_field.setdefault(p.field, []).append(p)
         self.fields = [
             FieldEntry(name, len(items))
