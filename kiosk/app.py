@@ -49,10 +49,12 @@ from kiosk.widgets import Header, Notice, Overlay
 from village.clock import Clock, SystemClock
 from village.config import Config
 from village.store import ContentStore
+from village.systemd import Watchdog, notify
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.5
+WATCHDOG_SILENCE_S = 10.0  # the main loop stuck this long: systemd restarts the kiosk
 NOTICE_S = 6.0
 RELEASE_EVERY = 20  # screens shown between two heap trims
 
@@ -155,6 +157,7 @@ class KioskApp(App):
         self.errors: list[str] = []
         self.first_frame_at: float | None = None
         self._allow_close = False
+        self.watchdog = Watchdog(max_silence_s=WATCHDOG_SILENCE_S)  # fed by the Kivy clock
         self._notice_event = None
         self._release_event = None
         self._screens_shown = 0
@@ -219,11 +222,12 @@ class KioskApp(App):
     def on_start(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, lambda *_: KivyClock.schedule_once(lambda _dt: self.stop()))
-        KivyClock.schedule_once(self._first_frame, 0)
+        Window.bind(on_flip=self._first_frame)
         if self.screenshot is not None:
             self._start_screenshot(*self.screenshot)
             return
         self.show(HOME)
+        self.watchdog.start()
         KivyClock.schedule_interval(self.tick, TICK_S)
         KivyClock.schedule_interval(self._poll_content, self.kiosk.content_poll_s)
         self.tick(0)
@@ -231,10 +235,20 @@ class KioskApp(App):
     def _poll_content(self, _dt: float) -> None:
         self.watcher.poll()  # returns nothing: a False return would unschedule the interval
 
-    def _first_frame(self, _dt: float) -> None:
+    def _first_frame(self, *_: Any) -> None:
+        """The first frame is on the screen: tell systemd the kiosk is serving."""
+        Window.unbind(on_flip=self._first_frame)
         self.first_frame_at = self.clock.monotonic()
+        if self.screenshot is None:
+            notify(
+                "READY=1",
+                f"STATUS=kiosk up: {self.content.in_force_count} procedures, "
+                f"content revision {self.content.revision}",
+            )
 
     def on_stop(self) -> None:
+        notify("STOPPING=1")
+        self.watchdog.stop()
         current = self.current_screen()
         if current is not None:
             current.leave()
@@ -247,6 +261,7 @@ class KioskApp(App):
 
     def tick(self, _dt: float) -> None:
         """Twice a second: screen power, idle return, attract loop, clip muting, journal."""
+        self.watchdog.beat()
         local = self.clock.now().astimezone(self.zone)
         self.clock_text = local.strftime("%H:%M")
         state = self.power.state(self.hours.is_open(local))
