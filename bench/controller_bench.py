@@ -39,8 +39,26 @@ def machine() -> str:
 
 def tone(folder: Path, name: str, freq: float, seconds: float, amplitude: float = 0.3) -> Path:
     path = folder / name
-    subprocess.run(["sox", "-n", "-r", "44100", "-c", "1", "-b", "16", str(path), "synth",
-                    str(seconds), "sine", str(freq), "vol", str(amplitude)], check=True)
+    subprocess.run(
+        [
+            "sox",
+            "-n",
+            "-r",
+            "44100",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(path),
+            "synth",
+            str(seconds),
+            "sine",
+            str(freq),
+            "vol",
+            str(amplitude),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -65,9 +83,17 @@ def bench_start(args: argparse.Namespace) -> dict:
     first = dt.datetime.now(zone).replace(microsecond=0) + dt.timedelta(seconds=5)
     spacing = args.spacing
     local = first.replace(tzinfo=None)
-    save_plan(store, Plan(id="bench", title="bench", dtstart=local.isoformat(),
-                          rrule=f"FREQ=SECONDLY;INTERVAL={spacing};COUNT={args.slots}",
-                          slot_minutes=(spacing - 0.5) / 60, segments=["s"]))
+    save_plan(
+        store,
+        Plan(
+            id="bench",
+            title="bench",
+            dtstart=local.isoformat(),
+            rrule=f"FREQ=SECONDLY;INTERVAL={spacing};COUNT={args.slots}",
+            slot_minutes=(spacing - 0.5) / 60,
+            segments=["s"],
+        ),
+    )
     config = parse_config({}).replace("paths", data=str(work))
     config = config.replace("schedule", clock_sync="assume", quiet_hours="", holidays=[])
     config = config.replace("relay", warmup_s=0.3, tail_s=0.2)
@@ -90,8 +116,9 @@ def bench_start(args: argparse.Namespace) -> dict:
     relay_ms, audio_ms = [], []
     for record in records:
         planned = dt.datetime.fromisoformat(record["planned_start"])
-        relay_ms.append((dt.datetime.fromisoformat(record["relay_on"]) - planned)
-                        .total_seconds() * 1000)
+        relay_ms.append(
+            (dt.datetime.fromisoformat(record["relay_on"]) - planned).total_seconds() * 1000
+        )
         start = dt.datetime.fromisoformat(record["segments"][0]["start"])
         audio_ms.append((start - planned).total_seconds() * 1000 - config.relay.warmup_s * 1000)
 
@@ -166,12 +193,12 @@ else:  # baseline: pygame.mixer.music and its one-slot queue, refilled on each e
 def _joins_silence(out: Path, seconds_each: float, joins: int) -> list[float]:
     raw = np.fromfile(out, dtype="<i2").reshape(-1, 2).mean(axis=1) / 32768.0
     loud = np.flatnonzero(np.abs(raw) > 1e-3)
-    body = raw[loud[0]: loud[-1] + 1]
+    body = raw[loud[0] : loud[-1] + 1]
     rate = 44100
     gaps = []
     for j in range(1, joins + 1):
         centre = int(j * seconds_each * rate)
-        window = body[max(0, centre - rate // 4): centre + rate // 4]
+        window = body[max(0, centre - rate // 4) : centre + rate // 4]
         gaps.append(_max_silence_ms(window, rate) if len(window) else float("nan"))
     return gaps
 
@@ -184,8 +211,10 @@ def bench_gaps(args: argparse.Namespace) -> dict:
         wav = tone(work, f"t{i}.wav", 300 + 40 * (i % 7), seconds)
         if i % 2:  # every other one an OGG, so joins cross formats
             ogg = wav.with_suffix(".ogg")
-            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libvorbis",
-                            str(ogg)], check=True)
+            subprocess.run(
+                ["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libvorbis", str(ogg)],
+                check=True,
+            )
             files.append(str(ogg))
         else:
             files.append(str(wav))
@@ -193,11 +222,11 @@ def bench_gaps(args: argparse.Namespace) -> dict:
     for mode in ("village", "music_queue"):
         out = work / f"{mode}.raw"
         child = GAP_CHILD.format(repo=str(REPO))
-        subprocess.run([sys.executable, "-c", child, mode, str(out), *files], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", child, mode, str(out), *files], check=True, capture_output=True
+        )
         gaps = _joins_silence(out, seconds, args.joins)
-        results[mode] = {"max_ms": round(max(gaps), 2), "p50_ms": round(statistics.median(gaps),
-                                                                          2)}
+        results[mode] = {"max_ms": round(max(gaps), 2), "p50_ms": round(statistics.median(gaps), 2)}
     return {"joins": args.joins, **results}
 
 
@@ -220,14 +249,28 @@ def _rss_mb(pid: int) -> float:
 def bench_idle(args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-idle-"))
     config = work / "village.toml"
-    config.write_text(f'[paths]\ndata = "{work / "data"}"\n[schedule]\nclock_sync = "assume"\n',
-                      encoding="utf-8")
-    env = {**os.environ, "VILLAGE_CONFIG": str(config), "GPIOZERO_PIN_FACTORY": "mock",
-           "SDL_AUDIODRIVER": "dummy"}
-    subprocess.run([sys.executable, "-m", "village.cli", "import", "samples"], env=env,
-                   check=True, capture_output=True, cwd=REPO)
-    daemon = subprocess.Popen([sys.executable, "-m", "village.cli", "controller"], env=env,
-                              cwd=REPO, stderr=subprocess.DEVNULL)
+    config.write_text(
+        f'[paths]\ndata = "{work / "data"}"\n[schedule]\nclock_sync = "assume"\n', encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "VILLAGE_CONFIG": str(config),
+        "GPIOZERO_PIN_FACTORY": "mock",
+        "SDL_AUDIODRIVER": "dummy",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "village.cli", "import", "samples"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+    )
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "village.cli", "controller"],
+        env=env,
+        cwd=REPO,
+        stderr=subprocess.DEVNULL,
+    )
     baseline = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(10**6)"])
     try:
         time.sleep(5)  # settle
@@ -242,9 +285,13 @@ def bench_idle(args: argparse.Namespace) -> dict:
         daemon.terminate()
         daemon.wait()
         baseline.kill()
-    return {"seconds": args.seconds, "cpu_percent": round(cpu, 3), "rss_mb": round(rss, 1),
-            "baseline_bare_python_cpu_percent": round(base_cpu, 3),
-            "baseline_bare_python_rss_mb": round(base_rss, 1)}
+    return {
+        "seconds": args.seconds,
+        "cpu_percent": round(cpu, 3),
+        "rss_mb": round(rss, 1),
+        "baseline_bare_python_cpu_percent": round(base_cpu, 3),
+        "baseline_bare_python_rss_mb": round(base_rss, 1),
+    }
 
 
 # --- play-log append --------------------------------------------------------------------------
@@ -256,8 +303,14 @@ def bench_playlog(args: argparse.Namespace) -> dict:
     from village.playlog import PlayLog
 
     work = Path(tempfile.mkdtemp(prefix="bench-log-"))
-    record = {"kind": "broadcast", "device": "pi-01", "outcome": "aired", "title": "x" * 40,
-              "planned_start": "2021-03-01T06:30:00+07:00", "segments": [{"id": "a"}] * 6}
+    record = {
+        "kind": "broadcast",
+        "device": "pi-01",
+        "outcome": "aired",
+        "title": "x" * 40,
+        "planned_start": "2021-03-01T06:30:00+07:00",
+        "segments": [{"id": "a"}] * 6,
+    }
     log = PlayLog(work)
     ours = []
     for _ in range(args.records):
@@ -287,8 +340,9 @@ def bench_playlog(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="which", required=True)
     p = sub.add_parser("start")
     p.add_argument("--slots", type=int, default=50)
@@ -301,8 +355,12 @@ def main() -> None:
     p.add_argument("--records", type=int, default=10000)
     p.add_argument("--tinydb-records", type=int, default=2000)
     args = parser.parse_args()
-    result = {"start": bench_start, "gaps": bench_gaps, "idle": bench_idle,
-              "playlog": bench_playlog}[args.which](args)
+    result = {
+        "start": bench_start,
+        "gaps": bench_gaps,
+        "idle": bench_idle,
+        "playlog": bench_playlog,
+    }[args.which](args)
     print(json.dumps({"bench": args.which, "machine": machine(), **result}, indent=2))
 
 

@@ -25,6 +25,7 @@ from commune.errors import HubError
 from commune.hubdata import HubData
 from commune.repository import HubRepository
 from village.config import Config
+from village.systemd import Watchdog, notify
 from village.wire import codec, limits
 from village.wire.blocks import FetchRequest
 from village.wire.commands import EVERY_DEVICE
@@ -33,6 +34,7 @@ from village.wire.mqtt import Endpoint, Message, Outcome, Session
 from village.wire.status import Reply, hub_status, parse_status
 from village.wire.topics import CommuneTopics
 from village.wire.uplink import Ack, LogBatch
+
 
 log = logging.getLogger(__name__)
 
@@ -245,10 +247,16 @@ class HubDaemon:
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
         self.start()
+        watchdog = Watchdog(max_silence_s=30.0)
+        watchdog.start()
+        notify("READY=1", f"STATUS=hub of commune {self.commune}")
         try:
             while not self.shutdown.wait(1.0):
-                pass
+                if all(thread.is_alive() for thread in self._threads):
+                    watchdog.beat()  # a dead worker thread lets systemd restart the hub
         finally:
+            notify("STOPPING=1")
+            watchdog.stop()
             self.stop()
         return 0
 

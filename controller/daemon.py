@@ -507,6 +507,8 @@ class Controller:
             if not isinstance(segments, list) or not all(isinstance(s, str) for s in segments):
                 return {"ok": False, "error": "segments must be a list of ids"}
             unknown = [s for s in segments if s not in self.snapshot.segments]
+            if unknown:  # maybe just imported: the main loop reloads before it plays
+                unknown = [s for s in unknown if s not in self.store.snapshot().segments]
             if unknown:
                 return {"ok": False, "error": f"unknown segment(s): {', '.join(unknown)}"}
             return self.play_now(

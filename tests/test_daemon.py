@@ -219,3 +219,17 @@ def test_systemd_readiness_and_watchdog(daemon_env, tmp_path) -> None:
     assert messages.count("WATCHDOG=1") >= 3
     assert "STOPPING=1" in messages
     assert any(m.startswith("STATUS=idle") for m in messages)
+
+
+def test_play_now_right_after_an_import(daemon_env, data_dir, make_tone) -> None:
+    proc = start_daemon(daemon_env)
+    try:
+        tone = make_tone("new.wav", seconds=1)
+        run_village("import", "segment", str(tone), "--title", "Mới", env=daemon_env, check=True)
+        played = run_village("play-now", "new", env=daemon_env)
+        assert played.returncode == 0, played.stderr
+        wait_until(lambda: len(log_records(daemon_env)) == 1)
+        assert log_records(daemon_env)[0]["segments"][0]["id"] == "new"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)

@@ -23,7 +23,7 @@ from village.config import Config, load_config, render_config
 from village.errors import ConfigError, VillageError
 from village.messages import say
 
-APP_MODULES = ("controller.cli", "kiosk.cli", "commune.cli")
+APP_MODULES = ("controller.cli", "kiosk.cli", "commune.cli", "commune.provision")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
 Handler = Callable[[argparse.Namespace, Config], int]
@@ -131,6 +131,13 @@ def cmd_import_samples(args: argparse.Namespace, config: Config) -> int:
     plan_file = default_plan_file()
     plans = import_plans(store, plan_file, config.schedule.timezone)
     print(say("plans_imported", count=len(plans), file=plan_file))
+    try:
+        from village.clips import import_sample_kiosk_content
+    except ModuleNotFoundError:  # a controller-only install has no kiosk content
+        return EXIT_OK
+    report, clips = import_sample_kiosk_content(store)
+    print(say("samples_kiosk", procedures=len(report.added) + len(report.amended)
+              + len(report.unchanged) + len(report.status_changed), clips=len(clips)))
     return EXIT_OK
 
 

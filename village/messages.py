@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     ),
     "plans_imported": "Đã nhập {count} lịch phát thanh từ {file}:",
     "plan_line": "  - {id}: «{title}», {slot_minutes:g} phút/buổi, mức {priority}",
+    "samples_kiosk": "Đã nạp {procedures} thủ tục hành chính và {clips} video mẫu cho kiosk.",
     "no_plans": "Chưa có lịch phát thanh nào trong kho nội dung.",
     "slots_suppressed": "{count} buổi bị bỏ qua:",
     "slot_suppressed": "  - {start} «{title}»: {reason}",
