@@ -35,7 +35,6 @@ from village.wire.status import Reply, hub_status, parse_status
 from village.wire.topics import CommuneTopics
 from village.wire.uplink import Ack, LogBatch
 
-
 log = logging.getLogger(__name__)
 
 POLL_S = 0.25

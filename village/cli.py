@@ -136,8 +136,16 @@ def cmd_import_samples(args: argparse.Namespace, config: Config) -> int:
     except ModuleNotFoundError:  # a controller-only install has no kiosk content
         return EXIT_OK
     report, clips = import_sample_kiosk_content(store)
-    print(say("samples_kiosk", procedures=len(report.added) + len(report.amended)
-              + len(report.unchanged) + len(report.status_changed), clips=len(clips)))
+    print(
+        say(
+            "samples_kiosk",
+            procedures=len(report.added)
+            + len(report.amended)
+            + len(report.unchanged)
+            + len(report.status_changed),
+            clips=len(clips),
+        )
+    )
     return EXIT_OK
 
 
