@@ -9,8 +9,10 @@ Without Mosquitto the samples are imported locally, as before.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -101,6 +103,32 @@ def _hub_say(key: str, **values: Any) -> str:
     return hub_say(key, **values)
 
 
+def _show_kiosk(data_dir: Path) -> None:
+    """Render the kiosk's home screen from the content the device now holds (no display)."""
+    if importlib.util.find_spec("kivy") is None:
+        return
+    shot = Path(tempfile.mkdtemp(prefix="village-demo-kiosk-")) / "kiosk-home.png"
+    command = [
+        sys.executable,
+        "-m",
+        "village.cli",
+        "--data",
+        str(data_dir),
+        "kiosk",
+        "--screenshot",
+        str(shot),
+        "--screen",
+        "home",
+    ]
+    try:
+        subprocess.run(command, capture_output=True, timeout=120, check=True)
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(say("demo_kiosk_failed", detail=exc), flush=True)
+        return
+    procedures = len(ContentStore(data_dir).snapshot().procedures)
+    print(say("demo_kiosk", procedures=procedures, path=shot), flush=True)
+
+
 def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) -> int:
     from gpiozero.pins.mock import MockFactory
 
@@ -132,6 +160,10 @@ def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) ->
     else:
         segments = import_sample_segments(store)
         plans = import_plans(store, default_plan_file(), config.schedule.timezone)
+        if importlib.util.find_spec("kivy") is not None:
+            from village.clips import import_sample_kiosk_content
+
+            import_sample_kiosk_content(store)
     from village.plan import Policy, build_schedule
 
     durations = {s.id: s.duration_s for s in segments}
@@ -220,6 +252,7 @@ def run_demo(config: Config, *, headless: bool, keep: bool, data_given: bool) ->
         if not hub_records:
             print(hub_say("demo_sync_failed", detail="no record reached the hub"), file=sys.stderr)
             return 1
+    _show_kiosk(data_dir)
     if not keep and not data_given:
         shutil.rmtree(data_dir, ignore_errors=True)
     if not done.is_set() or not records or records[-1]["outcome"] == "missed":

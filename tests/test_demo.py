@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from tests.conftest import run_village
@@ -31,5 +33,9 @@ def test_headless_demo_plays_one_broadcast(tmp_path) -> None:
     assert "Nhạc hiệu" in out
     assert "Nhật ký phát thanh" in out and "đã phát" in out
     assert "thấp → cao → thấp → cao" in out  # the mock relay pin went on and off once
+    kiosk = next(line for line in out.splitlines() if line.startswith("Kiosk:"))
+    assert "50 thủ tục" in kiosk  # the kiosk shows the sample procedures the device holds
+    shot = Path(kiosk.rsplit(": ", 1)[1])
+    assert shot.stat().st_size > 20_000  # a drawn screen, not an empty picture
     samples = np.fromfile(audio, dtype="<i2")
     assert samples.size > 44100 * 2 * 10 and np.abs(samples).max() > 3000

@@ -54,6 +54,8 @@ MESSAGES: dict[str, str] = {
     "step_logged": "[{at}] Đã ghi nhật ký: {outcome}{reason}.",
     "demo_pin_history": "Lịch sử chân GPIO{pin} (rơ-le, mức thấp = đóng): {states}",
     "demo_log": "== Nhật ký phát thanh ==",
+    "demo_kiosk": "Kiosk: {procedures} thủ tục trên máy; ảnh màn hình trang chủ: {path}",
+    "demo_kiosk_failed": "Không chụp được màn hình kiosk: {detail}",
     "demo_done": "Trình diễn xong.",
     "demo_failed": "Trình diễn không hoàn tất: {detail}",
     "provision_new": "Đã đăng ký thiết bị mới {device} của xã {commune}.",
