@@ -111,6 +111,274 @@ MESSAGES: dict[str, str] = {
     "demo_hub_records": "Máy chủ xã đã nhận {count} bản ghi nhật ký phát thanh từ {device}:",
     "demo_no_mosquitto": "Không có Mosquitto: bản trình diễn chạy không kết nối mạng.",
     "demo_sync_failed": "Đồng bộ qua máy chủ xã không hoàn tất: {detail}",
+    # report: staff commands
+    "report_bad_date": (
+        "Ngày «{text}» ở {option} không hợp lệ: viết theo dạng năm-tháng-ngày, ví dụ 2025-03-31."
+    ),
+    "report_to_before_from": (
+        "Ngày kết thúc ({last}) ở trước ngày bắt đầu ({first}): --to phải từ --from trở đi."
+    ),
+    "report_future": (
+        "Ngày {day} ở {option} chưa đến (hôm nay là {today}): chỉ báo cáo được những ngày đã qua."
+    ),
+    "report_bad_format": (
+        "Không rõ định dạng báo cáo của «{out}»: chọn --format docx, pdf, csv hoặc html."
+    ),
+    "report_bad_number": "Số văn bản «{number}» không hợp lệ: chỉ gồm chữ số, ví dụ --number 15.",
+    "report_empty": (
+        "Không có dữ liệu nào từ ngày {first} đến ngày {last}: không thiết bị nào gửi nhật ký "
+        "phát thanh hay nhật ký ki-ốt, không có hội nghị nào được ghi nhận và không có thay đổi "
+        "kết nối nào{planned}. Chưa tạo báo cáo; thêm --allow-empty nếu vẫn cần báo cáo ghi "
+        "«Không có dữ liệu»."
+    ),
+    "report_empty_planned": " ({planned} buổi phát theo kế hoạch chưa có bản ghi)",
+    "report_written": "Đã tạo báo cáo {period} ({format}): {path}",
+    "report_summary": (
+        "Phát thanh: {aired}/{planned} buổi theo kế hoạch phát đầy đủ, {minutes} phút; "
+        "hội nghị: {conferences}; ki-ốt: {views} lượt xem, {ratings} lượt đánh giá."
+    ),
+    "report_unconfigured": (
+        "Lưu ý: chưa đặt tên xã ([report] commune_name trong tệp cấu hình), "
+        "báo cáo để trống chỗ tên xã."
+    ),
+    "report_no_libreoffice": (
+        "Không tìm thấy LibreOffice (lệnh soffice) để tạo tệp PDF: cài gói "
+        "libreoffice-writer-nogui (sudo apt-get install libreoffice-writer-nogui), "
+        "hoặc tạo báo cáo dạng docx."
+    ),
+    "report_convert_failed": "LibreOffice không chuyển được báo cáo sang PDF: {detail}",
+    "report_cannot_write": "Không ghi được báo cáo vào {path}: {detail}",
+    "conference_future": "Ngày hội nghị {day} chưa đến (hôm nay là {today}).",
+    "conference_bad_attendees": "Số người dự phải từ 1 trở lên (đã nhập {value}).",
+    "conference_no_topic": 'Cần ghi nội dung hội nghị (--topic "…").',
+    "conference_long_topic": "Nội dung hội nghị quá dài (tối đa {limit} ký tự).",
+    "conference_recorded": ("Đã ghi hội nghị ngày {day}: «{topic}», {attendees} người dự{place}."),
+    "conference_place": ", tại {place}",
+    # report: units and labels
+    "unit_days": "{n} ngày",
+    "unit_hours": "{n} giờ",
+    "unit_minutes": "{n} phút",
+    "rating_5": "Rất hài lòng",
+    "rating_4": "Hài lòng",
+    "rating_3": "Bình thường",
+    "rating_2": "Không hài lòng",
+    "rating_1": "Rất không hài lòng",
+    "feedback_reason_hard_to_understand": "thủ tục khó hiểu",
+    "feedback_reason_not_found": "không tìm thấy thủ tục",
+    "feedback_reason_text_too_small": "chữ nhỏ khó đọc",
+    "feedback_reason_long_wait": "thời gian chờ lâu",
+    "feedback_reason_staff_attitude": "thái độ phục vụ chưa tốt",
+    "verdict_met": "Đạt",
+    "verdict_not-met": "Không đạt",
+    "verdict_incomplete": "Chưa đủ dữ liệu",
+    "verdict_no-data": "Không có dữ liệu",
+    "verdict_no-plan": "—",
+    # report: play-log reasons
+    "why_not_running": "thiết bị tắt hoặc đang khởi động lại vào giờ phát",
+    "why_too_late": "quá muộn để bắt đầu ({seconds} giây sau giờ dự kiến)",
+    "why_busy": "đang phát buổi khác («{title}»)",
+    "why_clock": "đồng hồ thiết bị chưa được đồng bộ vào giờ phát",
+    "why_power": "bị gián đoạn: bộ điều khiển dừng hoặc mất điện khi đang phát",
+    "why_preempted": "bị ngắt để phát tin {level}",
+    "why_max_on": "loa bật quá thời gian tối đa cho phép",
+    "why_stopping": "bộ điều khiển dừng hoạt động",
+    "why_operator": "cán bộ dừng buổi phát",
+    "why_button": "dừng bằng nút bấm",
+    "why_relay_off": "cán bộ tắt loa",
+    "why_nothing": "không có bài nào để phát",
+    "why_unplayable": "không phát được bài nào",
+    "why_skipped": "bỏ qua bài không phát được ({ids})",
+    "why_late_cut": "bắt đầu muộn {seconds} giây, hết giờ trước khi phát xong",
+    "why_cut": "hết giờ trước khi phát xong các bài",
+    "why_late": "bắt đầu muộn {seconds} giây",
+    "why_before_audio": " trước khi bắt đầu phát",
+    # report: the document
+    "doc_blank_name": "……",
+    "doc_issuing_default": "ỦY BAN NHÂN DÂN\nXÃ {name}",
+    "doc_number": "Số: {number}/{suffix}",
+    "doc_number_blank": "\u00a0" * 8,
+    "doc_motto_1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "doc_motto_2": "Độc lập - Tự do - Hạnh phúc",
+    "doc_date_line": "{place}, ngày {day} tháng {month} năm {year}",
+    "doc_title": "BÁO CÁO",
+    "doc_month": "tháng {month} năm {year}",
+    "doc_quarter": "quý {quarter} năm {year}",
+    "doc_first_half": "6 tháng đầu năm {year}",
+    "doc_second_half": "6 tháng cuối năm {year}",
+    "doc_year": "năm {year}",
+    "doc_from_to": "từ ngày {first} đến ngày {last}",
+    "doc_recipients": "Nơi nhận:",
+    "doc_recipient": "- {text};",
+    "doc_recipient_last": "- {text}.",
+    "doc_intro": (
+        "Thực hiện kế hoạch tuyên truyền cải cách hành chính trên địa bàn xã {name}, kết quả "
+        "tuyên truyền {period} trên hệ thống truyền thanh cơ sở, qua hội nghị và tại ki-ốt tra "
+        "cứu thủ tục hành chính như sau:"
+    ),
+    "doc_sources": (
+        "Số liệu phát thanh, ki-ốt và kết nối được tổng hợp từ nhật ký các thiết bị ({devices}) "
+        "gửi về máy chủ của xã; số liệu hội nghị do cán bộ nhập."
+    ),
+    "doc_closing": "Trên đây là báo cáo {subject} {period}./.",
+    "doc_total": "Cộng",
+    "doc_dash": "—",
+    "doc_untitled": "(không tên)",
+    "doc_no_data": "Không có dữ liệu.",
+    "doc_chart_number": "Biểu đồ {n}. {caption}",
+    "doc_h_broadcast": "KẾT QUẢ TUYÊN TRUYỀN TRÊN HỆ THỐNG TRUYỀN THANH",
+    "doc_h_sessions": "Số buổi phát so với kế hoạch",
+    "doc_h_problems": "Các buổi phát một phần hoặc bị bỏ lỡ",
+    "doc_h_special": "Phát thanh khẩn cấp và ưu tiên",
+    "doc_h_segments": "Các bài đã phát",
+    "doc_h_conferences": "TUYÊN TRUYỀN QUA HỘI NGHỊ",
+    "doc_h_kiosk": "KẾT QUẢ SỬ DỤNG KI-ỐT TRA CỨU THỦ TỤC HÀNH CHÍNH",
+    "doc_h_fields": "Lượt xem thủ tục theo lĩnh vực",
+    "doc_h_procedures": "Các thủ tục được xem nhiều nhất",
+    "doc_h_not_found": "Nội dung tìm kiếm không có kết quả",
+    "doc_h_ratings": "Mức độ hài lòng của người dân",
+    "doc_h_devices": "TÌNH TRẠNG KẾT NỐI CỦA THIẾT BỊ",
+    "doc_lead_plan": "Kế hoạch: ",
+    "doc_lead_done": "Thực hiện: ",
+    "doc_lead_verdict": "Đánh giá: ",
+    "doc_plan": (
+        "{planned} buổi phát trong kỳ (tổng {planned_minutes} phút); chỉ tiêu {sessions} buổi "
+        "mỗi tuần{devices_note}, mỗi buổi {minutes} phút."
+    ),
+    "doc_plan_devices": " trên {devices} thiết bị",
+    "doc_no_plan": "Không có kế hoạch phát thanh nào áp dụng trong kỳ.",
+    "doc_no_playlog": "Không có dữ liệu: không thiết bị nào gửi nhật ký phát thanh trong kỳ.",
+    "doc_no_playlog_planned": (
+        "Không có dữ liệu: không thiết bị nào gửi nhật ký phát thanh trong kỳ, nên chưa biết "
+        "{planned} buổi theo kế hoạch đã được phát hay chưa."
+    ),
+    "doc_done": (
+        "phát đầy đủ {aired}/{planned} buổi theo kế hoạch ({percent}%), phát một phần "
+        "{partial} buổi, bỏ lỡ {missed} buổi"
+    ),
+    "doc_done_no_record": ", chưa có dữ liệu {count} buổi",
+    "doc_done_extra": (
+        "; ngoài kế hoạch phát thêm {unplanned} buổi. Tổng thời lượng phát: {minutes} phút."
+    ),
+    "doc_done_unplanned_only": (
+        "phát {unplanned} buổi ngoài kế hoạch, tổng thời lượng {minutes} phút."
+    ),
+    "doc_verdict_met": "đạt chỉ tiêu kế hoạch (mọi buổi theo kế hoạch đều được phát đầy đủ).",
+    "doc_verdict_not-met": "không đạt chỉ tiêu kế hoạch",
+    "doc_verdict_weeks": " ({weeks} tuần không đạt).",
+    "doc_verdict_incomplete": (
+        "chưa đủ dữ liệu để đánh giá: một số buổi theo kế hoạch chưa có bản ghi từ thiết bị."
+    ),
+    "doc_verdict_no-data": "chưa đánh giá được vì không có dữ liệu phát thanh trong kỳ.",
+    "doc_chart_sessions": "Số buổi phát theo tuần so với kế hoạch",
+    "doc_chart_fields": "Lượt xem thủ tục tại ki-ốt theo lĩnh vực",
+    "doc_week_label": "Tuần {number}\n({first}–{last})",
+    "doc_weeks_note": (
+        "Tuần tính từ thứ Hai đến Chủ nhật, cắt theo kỳ báo cáo. «Phát đủ»: buổi theo kế hoạch "
+        "được phát trọn; «Chưa có dữ liệu»: buổi theo kế hoạch mà thiết bị chưa gửi bản ghi; "
+        "«—»: tuần không có nhật ký phát thanh nào. Thời lượng là thời gian phát các bài, kể cả "
+        "các buổi ngoài kế hoạch."
+    ),
+    "doc_no_record_list": "{count} buổi theo kế hoạch chưa có bản ghi: {sessions}",
+    "doc_and_more": " và {count} buổi khác",
+    "doc_no_problems": "Không có buổi phát nào bị bỏ lỡ hoặc chỉ phát một phần.",
+    "doc_no_special": "Không có buổi phát khẩn cấp hay ưu tiên nào trong kỳ.",
+    "doc_special": "Trong kỳ có {emergency} buổi phát khẩn cấp và {priority} buổi phát ưu tiên:",
+    "doc_no_segments": "Không có bài nào được phát.",
+    "doc_segments": "{count} bài được phát, tổng cộng {plays} lượt:",
+    "doc_no_conferences": "Không có hội nghị tuyên truyền nào được ghi nhận trong kỳ.",
+    "doc_conferences": "Tổ chức {count} hội nghị với tổng số {attendees} lượt người tham dự:",
+    "doc_no_kiosk": "Không có dữ liệu: không ki-ốt nào gửi nhật ký sử dụng trong kỳ.",
+    "doc_no_usage": "Các ki-ốt chưa gửi số liệu lượt xem và tìm kiếm trong kỳ.",
+    "doc_kiosk_summary": (
+        "Trong {days} ngày có người sử dụng, ki-ốt ghi nhận {views} lượt xem {procedures} thủ "
+        "tục, {clips} lượt xem video và {searches} lượt tìm kiếm, trong đó {not_found} lượt "
+        "không tìm thấy kết quả."
+    ),
+    "doc_no_views": "Không có lượt xem thủ tục nào trong kỳ.",
+    "doc_unknown_field": "Không rõ lĩnh vực",
+    "doc_unknown_procedure": "(thủ tục không còn trong danh mục)",
+    "doc_all_found": "Cả {searches} lượt tìm kiếm đều có kết quả.",
+    "doc_not_found": (
+        "{count}/{searches} lượt tìm kiếm ({percent}%) không có kết quả, gồm {distinct} nội dung "
+        "khác nhau; đây là những điều người dân cần mà ki-ốt chưa đáp ứng:"
+    ),
+    "doc_no_ratings": "Không có lượt đánh giá nào trong kỳ.",
+    "doc_ratings": (
+        "Có {count} lượt đánh giá, điểm trung bình {average}/5; {satisfied} lượt hài lòng hoặc "
+        "rất hài lòng ({percent}%)."
+    ),
+    "doc_reasons": "Các điểm chưa hài lòng được nêu: {reasons}.",
+    "doc_no_presence": "Không có dữ liệu về trạng thái kết nối của thiết bị trong kỳ.",
+    "doc_all_online": (
+        "Các thiết bị ({devices}) kết nối liên tục với máy chủ xã trong suốt kỳ báo cáo."
+    ),
+    "doc_offline": "{count}/{devices} thiết bị có lúc mất kết nối với máy chủ xã:",
+    "doc_spell": "{start} – {end} ({duration})",
+    "doc_spell_before": ", mất kết nối từ trước kỳ báo cáo",
+    "doc_spell_still": ", đến cuối kỳ chưa kết nối lại",
+    "doc_rest_online": "Các thiết bị còn lại ({devices}) kết nối liên tục.",
+    "doc_presence_unknown": "Chưa có dữ liệu trạng thái của thiết bị: {devices}.",
+    "doc_presence_note": (
+        "Thời gian mất kết nối tính theo máy chủ xã, từ khi máy chủ nhận tin thiết bị ngoại "
+        "tuyến đến khi thiết bị kết nối lại, trong phạm vi kỳ báo cáo. Khi mất kết nối, thiết "
+        "bị vẫn phát thanh theo lịch và gửi nhật ký khi kết nối lại."
+    ),
+    "doc_outcome_aired": "Phát đầy đủ",
+    "doc_outcome_partial": "Phát một phần",
+    "doc_outcome_missed": "Bỏ lỡ",
+    "doc_outcome_no-record": "Chưa có dữ liệu",
+    "doc_level_emergency": "Khẩn cấp",
+    "doc_level_priority": "Ưu tiên",
+    "doc_level_ordinary": "Thường",
+    "doc_trigger_schedule": "Theo lịch",
+    "doc_trigger_manual": "Phát trực tiếp",
+    "doc_trigger_button": "Nút bấm",
+    "doc_trigger_hub": "Lệnh từ máy chủ xã",
+    "doc_trigger_emergency": "Lệnh khẩn cấp",
+    "doc_col_week": "Tuần",
+    "doc_col_planned": "Kế hoạch",
+    "doc_col_aired": "Phát đủ",
+    "doc_col_partial": "Phát một phần",
+    "doc_col_missed": "Bỏ lỡ",
+    "doc_col_no_record": "Chưa có dữ liệu",
+    "doc_col_unplanned": "Ngoài kế hoạch",
+    "doc_col_minutes": "Thời lượng (phút)",
+    "doc_col_verdict": "Đánh giá",
+    "doc_col_time": "Thời gian",
+    "doc_col_device": "Thiết bị",
+    "doc_col_session": "Buổi phát",
+    "doc_col_outcome": "Kết quả",
+    "doc_col_reason": "Lý do",
+    "doc_col_content": "Nội dung",
+    "doc_col_level": "Mức độ",
+    "doc_col_trigger": "Hình thức",
+    "doc_col_no": "STT",
+    "doc_col_segment": "Bài phát thanh",
+    "doc_col_plays": "Lượt phát",
+    "doc_col_complete": "Phát trọn bài",
+    "doc_col_date": "Ngày",
+    "doc_col_topic": "Nội dung hội nghị",
+    "doc_col_place": "Địa điểm",
+    "doc_col_attendees": "Số người dự",
+    "doc_col_field": "Lĩnh vực",
+    "doc_col_views": "Lượt xem",
+    "doc_col_share": "Tỷ lệ (%)",
+    "doc_col_code": "Mã thủ tục",
+    "doc_col_procedure": "Tên thủ tục",
+    "doc_col_query": "Nội dung tìm kiếm",
+    "doc_col_times": "Số lần",
+    "doc_col_rating": "Mức độ hài lòng",
+    "doc_col_count": "Số lượt",
+    "doc_col_spells": "Số lần mất kết nối",
+    "doc_col_offline": "Tổng thời gian",
+    "doc_col_longest": "Lần mất kết nối dài nhất",
+    "chart_aired": "Phát đầy đủ",
+    "chart_partial": "Phát một phần",
+    "chart_planned": "Kế hoạch",
+    "chart_sessions": "Số buổi",
+    "chart_week": "Tuần {number}",
+    "chart_views": "Lượt xem",
+    "chart_no_data": "không có\ndữ liệu",
 }
 
 

@@ -1,4 +1,5 @@
-"""Subcommands of the commune hub: ``broker``, ``hub``, ``push``, ``devices``, ``logs``, ``send``.
+"""Subcommands of the commune hub: ``broker``, ``hub``, ``push``, ``devices``, ``logs``, ``send``
+(and ``report``, ``record``, from ``commune.report.command``).
 
 Staff commands work on the hub folder (``--data``, default ``[hub] data``) and never talk
 MQTT themselves: the running daemon (``village hub``) sends what they record.
@@ -564,3 +565,7 @@ def register(registry: Registry) -> None:
         _targets(parser)
         parser.add_argument("--ttl", type=int, default=0, help="seconds the command stays valid")
         parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait")
+
+    from commune.report.command import register as register_report
+
+    register_report(registry)

@@ -45,11 +45,21 @@ CREATE TABLE IF NOT EXISTS commands (
 CREATE TABLE IF NOT EXISTS replies (
     command TEXT NOT NULL, device TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (command, device));
+CREATE TABLE IF NOT EXISTS presence (
+    device TEXT NOT NULL, at TEXT NOT NULL, online INTEGER NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (device, at));
+CREATE TABLE IF NOT EXISTS conferences (
+    id TEXT PRIMARY KEY, day TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS conferences_by_day ON conferences (day);
 """
 
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _precise_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,16 @@ class Version:
     created_at: str
     summary: str
     targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A change of a device's online state, as the hub saw it (``at``: UTC, ISO 8601)."""
+
+    device: str
+    at: str
+    online: bool
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,10 @@ class HubRepository(Protocol):
     def device_ids(self) -> list[str]: ...
     def save_status(self, device: str, status: dict[str, Any]) -> None: ...
     def devices(self) -> list[DeviceRow]: ...
+    def add_presence(self, presence: Presence) -> None: ...
+    def presence(self, device: str | None = None) -> list[Presence]: ...
+    def add_conference(self, record: dict[str, Any]) -> None: ...
+    def conferences(self) -> list[dict[str, Any]]: ...
     def store_records(
         self, device: str, stream: str, records: Iterable[dict]
     ) -> tuple[list[str], int]: ...
@@ -259,11 +283,24 @@ class SqliteHubRepository:
         return [row[0] for row in self._query("SELECT device FROM devices ORDER BY device")]
 
     def save_status(self, device: str, status: dict[str, Any]) -> None:
-        """Keep the latest status; an ``offline`` will keeps the fields last reported."""
+        """Keep the latest status; an ``offline`` will keeps the fields last reported.
+
+        The first status of a device, and every status whose ``online`` differs from the
+        one before, also adds a presence record (the history reports need: when each device
+        was offline, and for how long).
+        """
         now = utc_now()
         online = bool(status.get("online"))
         with self._transaction() as db:
-            row = db.execute("SELECT status FROM devices WHERE device = ?", (device,)).fetchone()
+            row = db.execute(
+                "SELECT status, online FROM devices WHERE device = ?", (device,)
+            ).fetchone()
+            if row is None or row[0] is None or bool(row[1]) != online:
+                db.execute(
+                    "INSERT OR IGNORE INTO presence (device, at, online, reason) "
+                    "VALUES (?, ?, ?, ?)",
+                    (device, _precise_now(), int(online), str(status.get("reason") or "")),
+                )
             merged = json.loads(row[0]) if row and row[0] else {}
             merged.update(status)
             db.execute(
@@ -285,6 +322,42 @@ class SqliteHubRepository:
 
     def device(self, device: str) -> DeviceRow | None:
         return next((d for d in self.devices() if d.device == device), None)
+
+    # -- presence history and conferences (for reports) ------------------------------------
+
+    def add_presence(self, presence: Presence) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO presence (device, at, online, reason) VALUES (?, ?, ?, ?)",
+                (presence.device, presence.at, int(presence.online), presence.reason),
+            )
+
+    def presence(self, device: str | None = None) -> list[Presence]:
+        """Every presence change (of one device, or of all), oldest first."""
+        sql = "SELECT device, at, online, reason FROM presence"
+        params: tuple = ()
+        if device:
+            sql += " WHERE device = ?"
+            params = (device,)
+        rows = self._query(sql + " ORDER BY device, at, rowid", params)
+        return [Presence(d, at, bool(online), reason) for d, at, online, reason in rows]
+
+    def add_conference(self, record: dict[str, Any]) -> None:
+        """Store an outreach conference entered by staff (``id`` and ``day`` required)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO conferences (id, day, recorded_at, body) VALUES (?, ?, ?, ?)",
+                (
+                    record["id"],
+                    record["day"],
+                    utc_now(),
+                    json.dumps(record, ensure_ascii=False, sort_keys=True),
+                ),
+            )
+
+    def conferences(self) -> list[dict[str, Any]]:
+        rows = self._query("SELECT body FROM conferences ORDER BY day, recorded_at, rowid")
+        return [json.loads(body) for (body,) in rows]
 
     # -- records (play logs, kiosk journal) ------------------------------------------------
 

@@ -359,6 +359,37 @@ class KioskSettings:
     )
 
 
+@dataclass(frozen=True)
+class ReportSettings:
+    commune_name: str = setting(
+        "", "The commune's name as written in reports, e.g. 'Tân Lập' (empty: left blank)"
+    )
+    place: str = setting(
+        "", "Place name of the date line ('Tân Lập, ngày …'; empty: the commune's name)"
+    )
+    parent_body: str = setting(
+        "", "Line above the issuing body in the header, e.g. 'UBND XÃ TÂN LẬP' (empty: none)"
+    )
+    issuing_body: str = setting(
+        "",
+        "Issuing body in the header, e.g. 'BỘ PHẬN VĂN HÓA - THÔNG TIN'; '\\n' breaks the line "
+        "(empty: 'ỦY BAN NHÂN DÂN' and 'XÃ …' with the commune's name)",
+    )
+    number_suffix: str = setting("BC-UBND", "Document code after the number: 'Số: …/BC-UBND'")
+    subject: str = setting(
+        "Kết quả tuyên truyền cải cách hành chính", "Subject line under 'BÁO CÁO'"
+    )
+    signer_authority: str = setting(
+        "TM. ỦY BAN NHÂN DÂN", "Authority line of the signature block (empty: none)"
+    )
+    signer_title: str = setting("CHỦ TỊCH", "Title of the signer")
+    signer_name: str = setting("", "Name of the signer (empty: left blank to write by hand)")
+    recipients: list[str] = setting(
+        ["UBND huyện (để báo cáo)", "Phòng Văn hóa và Thông tin huyện", "Lưu: VT, VHTT"],
+        "Recipients listed under 'Nơi nhận:' (the last is usually 'Lưu: VT, …')",
+    )
+
+
 SECTIONS: dict[str, type] = {
     "device": DeviceSettings,
     "paths": PathSettings,
@@ -370,6 +401,7 @@ SECTIONS: dict[str, type] = {
     "mqtt": MqttSettings,
     "kiosk": KioskSettings,
     "hub": HubSettings,
+    "report": ReportSettings,
 }
 
 
@@ -385,6 +417,7 @@ class Config:
     mqtt: MqttSettings
     kiosk: KioskSettings
     hub: HubSettings
+    report: ReportSettings
     source: str = "(defaults)"
 
     @property

@@ -1,0 +1,343 @@
+"""Broadcast figures: sessions planned against sessions aired, per ISO week and in total.
+
+Planned sessions are each device's plans (its desired state on the hub) expanded over the
+period with the hub's schedule rules (``build_schedule``: quiet hours, holidays, overlaps),
+up to the moment the report is made. A play-log record belongs to the planned session whose
+slot key it carries (``plan@start``), on the same device; every other record (manual,
+button, emergency, or a slot the current plans do not hold) is an unplanned broadcast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from commune.desired import desired_state
+from commune.report.period import Period, Week, week_key
+from commune.repository import Entry
+from village.errors import PlanError
+from village.plan import Plan, Policy, Slot, build_schedule
+
+log = logging.getLogger(__name__)
+
+NO_RECORD = "no-record"
+RANK = {"aired": 3, "partial": 2, "missed": 1}
+
+# a week's (or the period's) verdict against the plan
+MET, NOT_MET, INCOMPLETE, NO_DATA, NO_PLAN = "met", "not-met", "incomplete", "no-data", "no-plan"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One play-log record, or a planned session the hub holds no record of."""
+
+    device: str
+    start: dt.datetime  # planned start (local time of the period's zone)
+    title: str
+    plan: str
+    slot: str
+    priority: str
+    trigger: str
+    outcome: str  # aired, partial, missed, or no-record
+    reason: str  # as the device logged it
+    audio_s: float  # seconds of audio on air (sum of the segments' play spans)
+    planned: bool  # one of the planned sessions
+    record_id: str = ""
+    duplicate: bool = False  # a second record of a planned session (counted once)
+    relay_on: str = ""
+    relay_off: str = ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts for a week or the whole period."""
+
+    planned: int = 0
+    aired: int = 0  # planned sessions aired in full
+    partial: int = 0
+    missed: int = 0
+    no_record: int = 0
+    unplanned: int = 0  # broadcasts outside the plan (any outcome)
+    audio_s: float = 0.0  # every broadcast's audio
+    records: int = 0  # play-log records received (0: no device reported)
+
+    @property
+    def status(self) -> str:
+        if self.planned == 0:
+            return NO_PLAN
+        if self.records == 0:
+            return NO_DATA
+        if self.aired >= self.planned:
+            return MET
+        if self.no_record and self.aired + self.no_record >= self.planned:
+            return INCOMPLETE
+        return NOT_MET
+
+    @property
+    def minutes(self) -> float:
+        return self.audio_s / 60
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week: Week
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the plans ask for: sessions in a full week and minutes per session."""
+
+    sessions_per_week: int
+    minutes_per_session: float
+    devices: int
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    id: str
+    title: str
+    plays: int  # times it started on air
+    complete: int  # times it played to its end
+    audio_s: float
+
+
+@dataclass
+class Broadcasts:
+    devices: list[str]  # devices with plans or play-log records in the period
+    total: Tally
+    weeks: list[WeekFigures]
+    target: Target | None
+    sessions: list[Session] = field(default_factory=list)
+    segments: list[SegmentCount] = field(default_factory=list)
+    planned_minutes: float = 0.0
+
+    @property
+    def problems(self) -> list[Session]:
+        """Sessions aired partly or not at all (planned or not), in time order."""
+        return [s for s in self.sessions if s.outcome in ("partial", "missed")]
+
+    @property
+    def special(self) -> list[Session]:
+        """Emergency and priority broadcasts that have a record."""
+        return [s for s in self.sessions if s.priority in ("emergency", "priority") and s.record_id]
+
+
+def record_start(record: Mapping[str, Any]) -> dt.datetime | None:
+    for key in ("planned_start", "relay_on", "logged_at"):
+        value = record.get(key)
+        if isinstance(value, str) and value:
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            return moment
+    return None
+
+
+def _span_s(segment: Mapping[str, Any]) -> float:
+    try:
+        start = dt.datetime.fromisoformat(segment["start"])
+        end = dt.datetime.fromisoformat(segment["end"])
+    except (KeyError, TypeError, ValueError):
+        return 0.0
+    return max(0.0, (end - start).total_seconds())
+
+
+def audio_seconds(record: Mapping[str, Any]) -> float:
+    return sum(_span_s(s) for s in record.get("segments") or [] if isinstance(s, dict))
+
+
+def device_slots(
+    entries: list[Entry], device: str, period: Period, policy: Policy, until: dt.datetime
+) -> list[Slot]:
+    """The device's planned slots in the period that were due by ``until``."""
+    state = desired_state(entries, device)
+    plans = []
+    for record in state.items["plans"].values():
+        try:
+            plans.append(Plan.from_dict(record))
+        except (PlanError, TypeError) as exc:
+            log.warning("plan %s of %s left out of the report: %s", record.get("id"), device, exc)
+    if not plans:
+        return []
+    durations = {
+        key: float(record.get("duration_s") or 0.0)
+        for key, record in state.items["segments"].items()
+    }
+    end = min(period.end, until)
+    if end <= period.begin:
+        return []
+    return build_schedule(plans, period.begin, end, durations, policy).slots
+
+
+def _session(
+    record: Mapping[str, Any], start: dt.datetime, planned: bool, duplicate: bool
+) -> Session:
+    return Session(
+        device=str(record.get("device", "")),
+        start=start,
+        title=str(record.get("title") or ""),
+        plan=str(record.get("plan") or ""),
+        slot=str(record.get("slot") or ""),
+        priority=str(record.get("priority") or "ordinary"),
+        trigger=str(record.get("trigger") or ""),
+        outcome=str(record.get("outcome") or "missed"),
+        reason=str(record.get("reason") or ""),
+        audio_s=audio_seconds(record),
+        planned=planned,
+        record_id=str(record.get("id", "")),
+        duplicate=duplicate,
+        relay_on=str(record.get("relay_on") or ""),
+        relay_off=str(record.get("relay_off") or ""),
+    )
+
+
+def _tally(sessions: Iterable[Session], planned: int) -> Tally:
+    counts: Counter[str] = Counter()
+    audio = 0.0
+    records = 0
+    unplanned = 0
+    for s in sessions:
+        if s.record_id:
+            records += 1
+            audio += s.audio_s
+        if s.planned:
+            counts[s.outcome] += 1
+        elif not s.duplicate:
+            unplanned += 1
+    return Tally(
+        planned=planned,
+        aired=counts["aired"],
+        partial=counts["partial"],
+        missed=counts["missed"],
+        no_record=counts[NO_RECORD],
+        unplanned=unplanned,
+        audio_s=audio,
+        records=records,
+    )
+
+
+def _target(weeks: list[tuple[Week, int]], slots: list[Slot], devices: int) -> Target | None:
+    """Sessions a full week is planned to have (the commonest count), minutes per session."""
+    if not slots:
+        return None
+    full = [count for week, count in weeks if week.days == 7 and count]
+    counts = Counter(full or [max(count for _, count in weeks)])
+    sessions = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    lengths = Counter(round((s.end - s.start).total_seconds() / 60, 2) for s in slots)
+    minutes = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return Target(sessions, minutes, devices)
+
+
+def _segments(records: list[Mapping[str, Any]], titles: Mapping[str, str]) -> list[SegmentCount]:
+    plays: Counter[str] = Counter()
+    complete: Counter[str] = Counter()
+    audio: Counter[str] = Counter()
+    named: dict[str, str] = {}
+    for record in records:
+        for segment in record.get("segments") or []:
+            if not isinstance(segment, dict) or not segment.get("start"):
+                continue
+            key = str(segment.get("id") or "")
+            plays[key] += 1
+            complete[key] += 1 if segment.get("complete") else 0
+            audio[key] += _span_s(segment)
+            named.setdefault(key, str(segment.get("title") or titles.get(key) or key))
+    return sorted(
+        (SegmentCount(k, named[k], plays[k], complete[k], audio[k]) for k in plays),
+        key=lambda c: (-c.plays, -c.complete, c.title, c.id),
+    )
+
+
+def broadcasts(
+    records: list[dict[str, Any]],
+    entries: list[Entry],
+    devices: list[str],
+    period: Period,
+    policy: Policy,
+    until: dt.datetime,
+) -> Broadcasts:
+    """Every broadcast figure of the period from the play-log records and the plans."""
+    zone = period.zone
+    in_period: list[tuple[dt.datetime, dict[str, Any]]] = []
+    for record in records:
+        start = record_start(record)
+        if start is not None and period.contains(start):
+            in_period.append((start.astimezone(zone), record))
+    slots: dict[str, list[Slot]] = {
+        device: device_slots(entries, device, period, policy, until) for device in devices
+    }
+    planned_keys = {(d, s.key) for d, found in slots.items() for s in found}
+    # the best record of each planned session: aired over partial over missed
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, record in in_period:
+        key = (str(record.get("device", "")), str(record.get("slot") or ""))
+        if key in planned_keys:
+            held = best.get(key)
+            if held is None or RANK.get(record.get("outcome"), 0) > RANK.get(
+                held.get("outcome"), 0
+            ):
+                best[key] = record
+    sessions: list[Session] = []
+    for start, record in in_period:
+        held = best.get((str(record.get("device", "")), str(record.get("slot") or "")))
+        duplicate = held is not None and held is not record
+        sessions.append(_session(record, start, planned=held is record, duplicate=duplicate))
+    for device, found in slots.items():
+        for slot in found:
+            if (device, slot.key) not in best:
+                sessions.append(
+                    Session(
+                        device=device,
+                        start=slot.start.astimezone(zone),
+                        title=slot.title,
+                        plan=slot.plan_id,
+                        slot=slot.key,
+                        priority=slot.priority.label,
+                        trigger="schedule",
+                        outcome=NO_RECORD,
+                        reason="",
+                        audio_s=0.0,
+                        planned=True,
+                    )
+                )
+    sessions.sort(key=lambda s: (s.start, s.device, s.record_id))
+    all_slots = [s for found in slots.values() for s in found]
+    weeks = period.weeks()
+    planned_per_week = Counter(week_key(s.start.astimezone(zone).date()) for s in all_slots)
+    week_figures = [
+        WeekFigures(
+            week,
+            _tally(
+                (s for s in sessions if week_key(s.start.date()) == week.key),
+                planned_per_week[week.key],
+            ),
+        )
+        for week in weeks
+    ]
+    titles = {}
+    for device in devices:
+        for key, record in desired_state(entries, device).items["segments"].items():
+            titles.setdefault(key, str(record.get("title") or key))
+    return Broadcasts(
+        devices=sorted(
+            {d for d, found in slots.items() if found} | {s.device for s in sessions if s.record_id}
+        ),
+        total=_tally(sessions, len(all_slots)),
+        weeks=week_figures,
+        target=_target(
+            [(w.week, w.tally.planned) for w in week_figures],
+            all_slots,
+            len([d for d, found in slots.items() if found]),
+        ),
+        sessions=sessions,
+        segments=_segments([r for _, r in in_period], titles),
+        planned_minutes=sum((s.end - s.start).total_seconds() for s in all_slots) / 60,
+    )

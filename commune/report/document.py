@@ -1,0 +1,644 @@
+"""The report worded in Vietnamese: the administrative frame and a list of blocks.
+
+The DOCX (and the PDF made from it) and the HTML lay out this one document, so they say
+the same thing in the same words. Every text comes from the hub catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from commune.catalogue import MESSAGES, say
+from commune.report.broadcasts import NO_RECORD, Session, Tally
+from commune.report.fmt import vn_date, vn_dec, vn_duration, vn_int, vn_percent, vn_short, vn_time
+from commune.report.model import Report
+from commune.report.period import Period
+from commune.report.reasons import reason_text
+
+TOP_PROCEDURES = 10
+TOP_NOT_FOUND = 15
+LIST_NO_RECORD = 12
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 1: "I. …" (upper case), 2: "1. …"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    lead: str = ""  # printed in bold before the text
+    note: bool = False  # smaller, in italics
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # a stable name (HTML id, tests)
+    columns: list[str]
+    rows: list[list[str]]
+    widths_cm: list[float]
+    align: str  # one letter per column: l, c, r
+    total: bool = False  # the last row is a total (bold)
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    png: bytes
+    width_cm: float
+    caption: str
+
+
+Block = Heading | Paragraph | Table | Chart
+
+
+@dataclass
+class Document:
+    header_left: list[tuple[str, bool]]  # (line, bold); a short rule under the last
+    number: str
+    motto: tuple[str, str]
+    date_line: str
+    title: str
+    subject: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    closing: str = ""
+    recipients: list[str] = field(default_factory=list)
+    signer: list[str] = field(default_factory=list)  # authority, title (bold, upper case)
+    signer_name: str = ""
+
+    def text(self) -> str:
+        """Every word of the document, in order (for search and tests)."""
+        parts = [line for line, _ in self.header_left]
+        parts += [self.number, *self.motto, self.date_line, self.title, *self.subject]
+        for block in self.blocks:
+            if isinstance(block, Heading | Paragraph):
+                parts.append(getattr(block, "lead", "") + block.text)
+            elif isinstance(block, Table):
+                parts.append(" | ".join(block.columns))
+                parts += [" | ".join(row) for row in block.rows]
+        parts += [self.closing, say("doc_recipients"), *self.recipients, *self.signer]
+        parts.append(self.signer_name)
+        return "\n".join(p for p in parts if p)
+
+
+# --- wording helpers ------------------------------------------------------------------------
+
+
+def period_phrase(period: Period) -> str:
+    """'tháng 3 năm 2025', 'quý I năm 2025', 'năm 2025', or 'từ ngày … đến ngày …'."""
+    first, last = period.first, period.last
+    next_day = last + dt.timedelta(days=1)
+    if first.day == 1 and next_day.day == 1:
+        months = (next_day.year - first.year) * 12 + next_day.month - first.month
+        if months == 1:
+            return say("doc_month", month=first.month, year=first.year)
+        if months == 3 and first.month in (1, 4, 7, 10):
+            return say("doc_quarter", quarter=ROMAN[first.month // 3], year=first.year)
+        if months == 6 and first.month in (1, 7):
+            key = "doc_first_half" if first.month == 1 else "doc_second_half"
+            return say(key, year=first.year)
+        if months == 12 and first.month == 1:
+            return say("doc_year", year=first.year)
+    return say("doc_from_to", first=vn_date(first), last=vn_date(last))
+
+
+def date_line(place: str, day: dt.date) -> str:
+    """'Tân Lập, ngày 05 tháng 3 năm 2025' (0 before days under 10 and months 1 and 2)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return say("doc_date_line", place=place, day=f"{day.day:02d}", month=month, year=day.year)
+
+
+def outcome_text(outcome: str) -> str:
+    return say(f"doc_outcome_{outcome}")
+
+
+def status_text(status: str) -> str:
+    return say(f"verdict_{status}")
+
+
+def session_label(session: Session) -> str:
+    return session.title or say("doc_untitled")
+
+
+def minutes(seconds: float) -> str:
+    return vn_dec(seconds / 60, 1)
+
+
+# --- the frame --------------------------------------------------------------------------------
+
+
+def _frame(report: Report) -> Document:
+    s = report.settings
+    name = s.commune_name.strip() or say("doc_blank_name")
+    place = s.place.strip() or s.commune_name.strip() or say("doc_blank_name")
+    header: list[tuple[str, bool]] = []
+    if s.parent_body.strip():
+        header += [(line.strip(), False) for line in s.parent_body.split("\n") if line.strip()]
+    issuing = s.issuing_body.strip() or say("doc_issuing_default", name=name.upper())
+    header += [(line.strip(), True) for line in issuing.split("\n") if line.strip()]
+    number = report.number.strip() or say("doc_number_blank")
+    subject = [s.subject.strip(), period_phrase(report.period)]
+    recipients = [line.strip() for line in s.recipients if line.strip()]
+    marked = [
+        say("doc_recipient_last" if i == len(recipients) - 1 else "doc_recipient", text=r)
+        for i, r in enumerate(recipients)
+    ]
+    return Document(
+        header_left=header,
+        number=say("doc_number", number=number, suffix=s.number_suffix.strip()),
+        motto=(say("doc_motto_1"), say("doc_motto_2")),
+        date_line=date_line(place, report.made_at.date()),
+        title=say("doc_title"),
+        subject=[line for line in subject if line],
+        recipients=marked,
+        signer=[line for line in (s.signer_authority.strip(), s.signer_title.strip()) if line],
+        signer_name=s.signer_name.strip(),
+    )
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _week_rows(report: Report) -> list[list[str]]:
+    rows = []
+    for item in report.broadcasts.weeks:
+        t, week = item.tally, item.week
+        label = say(
+            "doc_week_label",
+            number=week.number,
+            first=vn_short(week.first),
+            last=vn_short(week.last),
+        )
+        rows.append([label, *_tally_cells(t)])
+    total = report.broadcasts.total
+    rows.append([say("doc_total"), *_tally_cells(total)])
+    return rows
+
+
+def _tally_cells(t: Tally) -> list[str]:
+    measured = t.records > 0
+    dash = say("doc_dash")
+
+    def count(value: int) -> str:
+        return vn_int(value) if measured else dash
+
+    return [
+        vn_int(t.planned),
+        count(t.aired),
+        count(t.partial),
+        count(t.missed),
+        vn_int(t.no_record),
+        count(t.unplanned),
+        minutes(t.audio_s) if measured else dash,
+        status_text(t.status),
+    ]
+
+
+def _broadcast_section(report: Report, charts: bool) -> list[Block]:
+    b = report.broadcasts
+    t = b.total
+    out: list[Block] = [Heading(say("doc_h_broadcast"), 1), Heading(say("doc_h_sessions"), 2)]
+    if b.target is None:
+        out.append(Paragraph(say("doc_no_plan")))
+    else:
+        target = b.target
+        each = target.minutes_per_session
+        note = say("doc_plan_devices", devices=target.devices) if target.devices > 1 else ""
+        plan = say(
+            "doc_plan",
+            planned=vn_int(t.planned),
+            planned_minutes=vn_dec(b.planned_minutes, 0),
+            sessions=vn_int(target.sessions_per_week),
+            devices_note=note,
+            minutes=vn_dec(each, 0 if each == int(each) else 1),
+        )
+        out.append(Paragraph(plan, lead=say("doc_lead_plan")))
+    lead = say("doc_lead_done")
+    if t.records == 0:
+        key = "doc_no_playlog_planned" if t.planned else "doc_no_playlog"
+        out.append(Paragraph(say(key, planned=vn_int(t.planned)), lead=lead))
+    elif t.planned == 0:
+        done = say(
+            "doc_done_unplanned_only", unplanned=vn_int(t.unplanned), minutes=minutes(t.audio_s)
+        )
+        out.append(Paragraph(done, lead=lead))
+    else:
+        done = say(
+            "doc_done",
+            aired=vn_int(t.aired),
+            planned=vn_int(t.planned),
+            percent=vn_percent(t.aired, t.planned),
+            partial=vn_int(t.partial),
+            missed=vn_int(t.missed),
+        )
+        if t.no_record:
+            done += say("doc_done_no_record", count=vn_int(t.no_record))
+        done += say("doc_done_extra", unplanned=vn_int(t.unplanned), minutes=minutes(t.audio_s))
+        out.append(Paragraph(done, lead=lead))
+    if t.planned:
+        verdict = say(f"doc_verdict_{t.status}")
+        if t.status == "not-met":
+            short = sum(1 for w in b.weeks if w.tally.status == "not-met")
+            verdict += say("doc_verdict_weeks", weeks=short)
+        out.append(Paragraph(verdict, lead=say("doc_lead_verdict")))
+    if t.planned or t.records:
+        if charts and t.records:
+            from commune.report.charts import sessions_chart
+
+            out.append(Chart("sessions", sessions_chart(b.weeks), 16.0, say("doc_chart_sessions")))
+        out.append(
+            Table(
+                "weeks",
+                [
+                    say(f"doc_col_{c}")
+                    for c in (
+                        "week",
+                        "planned",
+                        "aired",
+                        "partial",
+                        "missed",
+                        "no_record",
+                        "unplanned",
+                        "minutes",
+                        "verdict",
+                    )
+                ],
+                _week_rows(report),
+                [3.0, 1.5, 1.4, 1.5, 1.3, 1.8, 1.8, 1.9, 2.3],
+                "lccccccrc",
+                total=True,
+            )
+        )
+        out.append(Paragraph(say("doc_weeks_note"), note=True))
+    missing = [s for s in b.sessions if s.outcome == NO_RECORD]
+    if missing and t.records:
+        listed = ", ".join(
+            f"{vn_short(s.start.date())} ({s.device})" for s in missing[:LIST_NO_RECORD]
+        )
+        more = len(missing) - LIST_NO_RECORD
+        out.append(
+            Paragraph(
+                say("doc_no_record_list", count=len(missing), sessions=listed)
+                + (say("doc_and_more", count=more) if more > 0 else "")
+                + ".",
+                note=True,
+            )
+        )
+
+    out.append(Heading(say("doc_h_problems"), 2))
+    if t.records == 0:
+        out.append(Paragraph(say("doc_no_data")))
+    elif not b.problems:
+        out.append(Paragraph(say("doc_no_problems")))
+    else:
+        out.append(
+            Table(
+                "problems",
+                [say(f"doc_col_{c}") for c in ("time", "device", "session", "outcome", "reason")],
+                [
+                    [
+                        vn_time(s.start),
+                        s.device,
+                        session_label(s),
+                        outcome_text(s.outcome),
+                        reason_text(s.reason) or say("doc_dash"),
+                    ]
+                    for s in b.problems
+                ],
+                [2.6, 1.9, 3.6, 2.0, 6.4],
+                "lllll",
+            )
+        )
+
+    out.append(Heading(say("doc_h_special"), 2))
+    if t.records == 0:
+        out.append(Paragraph(say("doc_no_data")))
+    elif not b.special:
+        out.append(Paragraph(say("doc_no_special")))
+    else:
+        emergency = sum(1 for s in b.special if s.priority == "emergency")
+        out.append(
+            Paragraph(say("doc_special", emergency=emergency, priority=len(b.special) - emergency))
+        )
+        out.append(
+            Table(
+                "special",
+                [
+                    say(f"doc_col_{c}")
+                    for c in ("time", "device", "content", "level", "trigger", "outcome", "minutes")
+                ],
+                [
+                    [
+                        vn_time(s.start),
+                        s.device,
+                        session_label(s),
+                        MESSAGES.get(f"doc_level_{s.priority}", s.priority),
+                        MESSAGES.get(f"doc_trigger_{s.trigger}", s.trigger or say("doc_dash")),
+                        outcome_text(s.outcome),
+                        minutes(s.audio_s),
+                    ]
+                    for s in b.special
+                ],
+                [2.6, 1.9, 3.8, 1.7, 2.4, 2.2, 1.9],
+                "lllllcr",
+            )
+        )
+
+    out.append(Heading(say("doc_h_segments"), 2))
+    if t.records == 0:
+        out.append(Paragraph(say("doc_no_data")))
+    elif not b.segments:
+        out.append(Paragraph(say("doc_no_segments")))
+    else:
+        plays = sum(c.plays for c in b.segments)
+        out.append(Paragraph(say("doc_segments", count=len(b.segments), plays=vn_int(plays))))
+        rows = [
+            [str(i), c.title, vn_int(c.plays), vn_int(c.complete), minutes(c.audio_s)]
+            for i, c in enumerate(b.segments, 1)
+        ]
+        rows.append(
+            [
+                "",
+                say("doc_total"),
+                vn_int(plays),
+                vn_int(sum(c.complete for c in b.segments)),
+                minutes(sum(c.audio_s for c in b.segments)),
+            ]
+        )
+        out.append(
+            Table(
+                "segments",
+                [say(f"doc_col_{c}") for c in ("no", "segment", "plays", "complete", "minutes")],
+                rows,
+                [1.3, 8.4, 2.2, 2.3, 2.3],
+                "clccr",
+                total=True,
+            )
+        )
+    return out
+
+
+def _conference_section(report: Report) -> list[Block]:
+    out: list[Block] = [Heading(say("doc_h_conferences"), 1)]
+    if not report.conferences:
+        out.append(Paragraph(say("doc_no_conferences")))
+        return out
+    out.append(
+        Paragraph(
+            say(
+                "doc_conferences",
+                count=len(report.conferences),
+                attendees=vn_int(report.attendees),
+            )
+        )
+    )
+    rows = [
+        [str(i), vn_date(c.day), c.topic, c.place or say("doc_dash"), vn_int(c.attendees)]
+        for i, c in enumerate(report.conferences, 1)
+    ]
+    rows.append(["", say("doc_total"), "", "", vn_int(report.attendees)])
+    out.append(
+        Table(
+            "conferences",
+            [say(f"doc_col_{c}") for c in ("no", "date", "topic", "place", "attendees")],
+            rows,
+            [1.3, 2.4, 7.0, 3.4, 2.4],
+            "cclcr",
+            total=True,
+        )
+    )
+    return out
+
+
+def _kiosk_section(report: Report, charts: bool) -> list[Block]:
+    k = report.kiosk
+    out: list[Block] = [Heading(say("doc_h_kiosk"), 1)]
+    if not k.records:
+        out.append(Paragraph(say("doc_no_kiosk")))
+        return out
+    if k.has_usage:
+        out.append(
+            Paragraph(
+                say(
+                    "doc_kiosk_summary",
+                    days=k.usage_days,
+                    views=vn_int(k.views),
+                    procedures=vn_int(len(k.procedures)),
+                    clips=vn_int(k.clip_plays),
+                    searches=vn_int(k.searches),
+                    not_found=vn_int(k.not_found_searches),
+                )
+            )
+        )
+    else:
+        out.append(Paragraph(say("doc_no_usage")))
+    unknown = say("doc_unknown_field")
+
+    out.append(Heading(say("doc_h_fields"), 2))
+    if not k.views:
+        out.append(Paragraph(say("doc_no_views")))
+    else:
+        if charts:
+            from commune.report.charts import fields_chart
+
+            labels = [(f or unknown, n) for f, n in k.by_field]
+            out.append(Chart("fields", fields_chart(labels), 16.0, say("doc_chart_fields")))
+        rows = [
+            [str(i), f or unknown, vn_int(n), vn_percent(n, k.views)]
+            for i, (f, n) in enumerate(k.by_field, 1)
+        ]
+        rows.append(["", say("doc_total"), vn_int(k.views), "100,0"])
+        out.append(
+            Table(
+                "fields",
+                [say(f"doc_col_{c}") for c in ("no", "field", "views", "share")],
+                rows,
+                [1.3, 10.2, 2.5, 2.5],
+                "clrr",
+                total=True,
+            )
+        )
+
+    out.append(Heading(say("doc_h_procedures"), 2))
+    if not k.procedures:
+        out.append(Paragraph(say("doc_no_views")))
+    else:
+        top = k.procedures[:TOP_PROCEDURES]
+        out.append(
+            Table(
+                "procedures",
+                [say(f"doc_col_{c}") for c in ("no", "code", "procedure", "field", "views")],
+                [
+                    [
+                        str(i),
+                        p.code,
+                        p.name or say("doc_unknown_procedure"),
+                        p.field or unknown,
+                        vn_int(p.views),
+                    ]
+                    for i, p in enumerate(top, 1)
+                ],
+                [1.3, 2.3, 7.3, 3.6, 2.0],
+                "clllr",
+            )
+        )
+
+    out.append(Heading(say("doc_h_not_found"), 2))
+    if not k.has_usage:
+        out.append(Paragraph(say("doc_no_data")))
+    elif not k.not_found:
+        out.append(Paragraph(say("doc_all_found", searches=vn_int(k.searches))))
+    else:
+        out.append(
+            Paragraph(
+                say(
+                    "doc_not_found",
+                    count=vn_int(k.not_found_searches),
+                    searches=vn_int(k.searches),
+                    percent=vn_percent(k.not_found_searches, k.searches),
+                    distinct=vn_int(len(k.not_found)),
+                )
+            )
+        )
+        out.append(
+            Table(
+                "not_found",
+                [say(f"doc_col_{c}") for c in ("no", "query", "times")],
+                [
+                    [str(i), f"«{q}»", vn_int(n)]
+                    for i, (q, n) in enumerate(k.not_found[:TOP_NOT_FOUND], 1)
+                ],
+                [1.3, 12.7, 2.5],
+                "clr",
+            )
+        )
+
+    out.append(Heading(say("doc_h_ratings"), 2))
+    if not k.feedback:
+        out.append(Paragraph(say("doc_no_ratings")))
+    else:
+        average = k.average_rating or 0.0
+        out.append(
+            Paragraph(
+                say(
+                    "doc_ratings",
+                    count=vn_int(k.feedback),
+                    average=vn_dec(average, 2),
+                    satisfied=vn_int(k.satisfied),
+                    percent=vn_percent(k.satisfied, k.feedback),
+                )
+            )
+        )
+        rows = [
+            [say(f"rating_{r}"), vn_int(n), vn_percent(n, k.feedback)] for r, n in k.ratings.items()
+        ]
+        rows.append([say("doc_total"), vn_int(k.feedback), "100,0"])
+        out.append(
+            Table(
+                "ratings",
+                [say(f"doc_col_{c}") for c in ("rating", "count", "share")],
+                rows,
+                [9.5, 3.5, 3.5],
+                "lrr",
+                total=True,
+            )
+        )
+        if k.reasons:
+            listed = "; ".join(
+                f"{MESSAGES.get('feedback_reason_' + code, code)} ({vn_int(n)})"
+                for code, n in k.reasons
+            )
+            out.append(Paragraph(say("doc_reasons", reasons=listed)))
+    return out
+
+
+def _devices_section(report: Report) -> list[Block]:
+    out: list[Block] = [Heading(say("doc_h_devices"), 1)]
+    known = [d for d in report.presence if d.known]
+    unknown = [d.device for d in report.presence if not d.known]
+    if not known:
+        out.append(Paragraph(say("doc_no_presence")))
+        return out
+    offline = [d for d in known if d.spells]
+    if not offline:
+        out.append(Paragraph(say("doc_all_online", devices=", ".join(d.device for d in known))))
+    else:
+        out.append(Paragraph(say("doc_offline", count=len(offline), devices=len(known))))
+        rows = []
+        for d in offline:
+            longest = d.longest
+            assert longest is not None
+            rows.append(
+                [
+                    d.device,
+                    vn_int(len(d.spells)),
+                    vn_duration(d.offline_s),
+                    say(
+                        "doc_spell",
+                        start=vn_time(longest.start),
+                        end=vn_time(longest.end),
+                        duration=vn_duration(longest.seconds),
+                    )
+                    + (say("doc_spell_before") if longest.from_before else "")
+                    + (say("doc_spell_still") if longest.still_offline else ""),
+                ]
+            )
+        out.append(
+            Table(
+                "offline",
+                [say(f"doc_col_{c}") for c in ("device", "spells", "offline", "longest")],
+                rows,
+                [2.3, 2.2, 3.5, 8.5],
+                "lcll",
+            )
+        )
+        online = [d.device for d in known if not d.spells]
+        if online:
+            out.append(Paragraph(say("doc_rest_online", devices=", ".join(online))))
+    if unknown:
+        out.append(Paragraph(say("doc_presence_unknown", devices=", ".join(unknown))))
+    out.append(Paragraph(say("doc_presence_note"), note=True))
+    return out
+
+
+def build_document(report: Report, charts: bool = True) -> Document:
+    """The whole document; ``charts=False`` leaves the pictures out (faster, for tests)."""
+    doc = _frame(report)
+    name = report.settings.commune_name.strip() or say("doc_blank_name")
+    sources = ", ".join(report.devices) or say("doc_dash")
+    doc.blocks.append(Paragraph(say("doc_intro", name=name, period=period_phrase(report.period))))
+    doc.blocks.append(Paragraph(say("doc_sources", devices=sources), note=True))
+    sections: list[Callable[[], list[Block]]] = [
+        lambda: _broadcast_section(report, charts),
+        lambda: _conference_section(report),
+        lambda: _kiosk_section(report, charts),
+        lambda: _devices_section(report),
+    ]
+    for index, make in enumerate(sections):
+        blocks = make()
+        first = blocks[0]
+        assert isinstance(first, Heading)
+        blocks[0] = Heading(f"{ROMAN[index]}. {first.text}", 1)
+        number = 0
+        for i, block in enumerate(blocks[1:], 1):
+            if isinstance(block, Heading) and block.level == 2:
+                number += 1
+                blocks[i] = Heading(f"{number}. {block.text}", 2)
+        doc.blocks += blocks
+    charts_seen = 0
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Chart):
+            charts_seen += 1
+            caption = say("doc_chart_number", n=charts_seen, caption=block.caption)
+            doc.blocks[i] = Chart(block.key, block.png, block.width_cm, caption)
+    doc.closing = say(
+        "doc_closing",
+        subject=report.settings.subject.strip()[:1].lower() + report.settings.subject.strip()[1:],
+        period=period_phrase(report.period),
+    )
+    return doc
