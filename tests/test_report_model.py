@@ -233,7 +233,7 @@ def test_offline_spells_are_clipped_to_the_period(fixture) -> None:
     assert offline == {"pi-01": 9, "pi-02": 50 + 28}
 
 
-def test_an_offline_spell_still_running_ends_now(fixture) -> None:
+def test_an_offline_spell_still_running_ends_now() -> None:
     from commune.report.presence import device_presence
 
     period = Period(dt.date(2021, 4, 1), dt.date(2021, 4, 3), TZ)
@@ -244,7 +244,7 @@ def test_an_offline_spell_still_running_ends_now(fixture) -> None:
     assert not device_presence("pi-09", [], period, now).known
 
 
-def test_conferences_of_the_period(fixture, tmp_path: Path) -> None:
+def test_conferences_of_the_period(tmp_path: Path) -> None:
     from commune.report.conference import conferences, new_conference, record_conference
 
     repository = SqliteHubRepository(tmp_path / "hub.sqlite")

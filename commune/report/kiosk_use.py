@@ -6,13 +6,13 @@ written: a day's usage record is written when the day is over, or when the kiosk
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from commune.report.errors import BadInput
-from commune.report.period import Period, parse_day
+from commune.report.period import Period
 
 RATINGS = (5, 4, 3, 2, 1)
 
@@ -73,8 +73,8 @@ def _day_of(record: Mapping[str, Any]) -> str:
 
 def _in_period(record: Mapping[str, Any], period: Period) -> bool:
     try:
-        return period.contains_day(parse_day(_day_of(record), "day"))
-    except BadInput:
+        return period.contains_day(dt.date.fromisoformat(_day_of(record)))
+    except ValueError:
         return False
 
 
