@@ -36,7 +36,9 @@ class ControlServer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             if _alive(self.path):
-                raise ControlError(f"another controller is running ({self.path} answers)")
+                raise ControlError(
+                    f"đã có một bộ điều khiển khác đang chạy ({self.path} có trả lời)"
+                )
             self.path.unlink()
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.bind(str(self.path))
@@ -117,13 +119,13 @@ def send_command(path: Path, cmd: str, timeout: float = 10.0, **args: Any) -> di
             sock.sendall(json.dumps({"cmd": cmd, **args}).encode() + b"\n")
             raw = _read_line(sock)
     except (FileNotFoundError, ConnectionRefusedError) as exc:
-        raise ControlError(f"the controller is not running (no answer on {path})") from exc
+        raise ControlError(f"bộ điều khiển không chạy (không có trả lời tại {path})") from exc
     except OSError as exc:
-        raise ControlError(f"cannot talk to the controller on {path}: {exc}") from exc
+        raise ControlError(f"không liên lạc được với bộ điều khiển tại {path}: {exc}") from exc
     try:
         answer = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ControlError("the controller gave an unreadable answer") from exc
+        raise ControlError("bộ điều khiển trả lời không đọc được") from exc
     if not answer.get("ok"):
-        raise ControlError(answer.get("error", "the controller refused"))
+        raise ControlError(answer.get("error", "bộ điều khiển từ chối"))
     return answer

@@ -352,7 +352,7 @@ class Controller:
         ids = request.segments or self._default_manual_segments()
         items = self.items_for(ids)
         if not items:
-            request.reply.put({"ok": False, "error": "no such segment in the store"})
+            request.reply.put({"ok": False, "error": "không có bài này trong kho nội dung"})
             return
         now = self.clock.now()
         limit = dt.timedelta(
@@ -465,7 +465,7 @@ class Controller:
         current = self.broadcaster.current if self.broadcaster else None
         if current is not None:
             if priority <= current.priority:
-                return {"ok": False, "error": f"busy: on air now ({current.title})"}
+                return {"ok": False, "error": f"đang bận: đang phát «{current.title}»"}
             self.broadcaster.stop(f"interrupted by {priority.label} broadcast")
         reply: queue.Queue = queue.Queue()
         self.requests.put(ManualRequest(list(segments), priority, trigger, title, reply))
@@ -475,7 +475,7 @@ class Controller:
         try:
             return reply.get(timeout=30)
         except queue.Empty:
-            return {"ok": False, "error": "the controller did not start the broadcast in time"}
+            return {"ok": False, "error": "bộ điều khiển không kịp bắt đầu buổi phát"}
 
     def status(self) -> dict[str, Any]:
         assert self.scheduler is not None
@@ -505,12 +505,12 @@ class Controller:
         if cmd == "play-now":
             segments = request.get("segments") or []
             if not isinstance(segments, list) or not all(isinstance(s, str) for s in segments):
-                return {"ok": False, "error": "segments must be a list of ids"}
+                return {"ok": False, "error": "danh sách bài phải là các mã bài"}
             unknown = [s for s in segments if s not in self.snapshot.segments]
             if unknown:  # maybe just imported: the main loop reloads before it plays
                 unknown = [s for s in unknown if s not in self.store.snapshot().segments]
             if unknown:
-                return {"ok": False, "error": f"unknown segment(s): {', '.join(unknown)}"}
+                return {"ok": False, "error": f"không có bài: {', '.join(unknown)}"}
             return self.play_now(
                 segments, priority=Priority.parse(request.get("priority", "ordinary"))
             )
@@ -526,7 +526,7 @@ class Controller:
         if cmd == "reload":
             self.wake.set()
             return {"ok": True}
-        return {"ok": False, "error": f"unknown command {cmd!r}"}
+        return {"ok": False, "error": f"lệnh không hợp lệ: {cmd!r}"}
 
 
 def run_controller(config: Config, on_step: Step | None = None) -> int:

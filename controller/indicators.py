@@ -23,7 +23,7 @@ class StatusLed:
         try:
             self._led = LED(pin, pin_factory=pin_factory)
         except (GPIOZeroError, OSError) as exc:
-            raise RelayError(f"cannot drive status LED on GPIO{pin}: {exc}") from exc
+            raise RelayError(f"không điều khiển được đèn báo ở GPIO{pin}: {exc}") from exc
 
     def on_air(self) -> None:
         if self._led:
@@ -59,7 +59,7 @@ class ManualButton:
         try:
             self._button = Button(pin, pull_up=pull_up, bounce_time=0.05, pin_factory=pin_factory)
         except (GPIOZeroError, OSError) as exc:
-            raise RelayError(f"cannot read button on GPIO{pin}: {exc}") from exc
+            raise RelayError(f"không đọc được nút bấm ở GPIO{pin}: {exc}") from exc
         self._button.when_pressed = lambda: on_press()
 
     def close(self) -> None:

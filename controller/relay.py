@@ -44,7 +44,7 @@ class Relay:
                 pin, active_high=active_high, initial_value=False, pin_factory=pin_factory
             )
         except (GPIOZeroError, OSError, RuntimeError) as exc:
-            raise RelayError(f"cannot drive relay on GPIO{pin}: {exc}") from exc
+            raise RelayError(f"không điều khiển được rơ-le ở GPIO{pin}: {exc}") from exc
 
     @property
     def is_on(self) -> bool:
@@ -112,7 +112,7 @@ def force_off(pin: int, active_high: bool, pin_factory: object | None = None) ->
             pin, active_high=active_high, initial_value=False, pin_factory=pin_factory
         )
     except (GPIOZeroError, OSError, RuntimeError) as exc:
-        raise RelayError(f"cannot drive relay on GPIO{pin}: {exc}") from exc
+        raise RelayError(f"không điều khiển được rơ-le ở GPIO{pin}: {exc}") from exc
     try:
         device.off()
     finally:
@@ -125,5 +125,5 @@ def ensure_pin_factory() -> object:
         return Device.ensure_pin_factory()
     except GPIOZeroError as exc:
         raise RelayError(
-            f"no GPIO available ({exc}); on a laptop set GPIOZERO_PIN_FACTORY=mock"
+            f"không có GPIO ({exc}); trên máy tính thường hãy đặt GPIOZERO_PIN_FACTORY=mock"
         ) from exc

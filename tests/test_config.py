@@ -52,7 +52,7 @@ def test_syntax_error_and_missing_file_are_clear(tmp_path: Path) -> None:
     proc = run_village("--config", str(broken), "config", "show")
     assert proc.returncode == 2 and "syntax" in proc.stderr
     proc = run_village("--config", str(tmp_path / "absent.toml"), "config", "show")
-    assert proc.returncode == 2 and "cannot read" in proc.stderr
+    assert proc.returncode == 2 and "không đọc được" in proc.stderr
 
 
 def test_show_masks_secrets_and_honours_data_option(tmp_path: Path) -> None:

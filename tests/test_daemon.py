@@ -135,7 +135,7 @@ def test_relay_off_and_status_when_the_daemon_is_dead(daemon_env) -> None:
     assert status.returncode == 3 and "không chạy" in status.stderr
     for cmd in (["play-now"], ["stop"]):
         proc = run_village(*cmd, env=daemon_env)
-        assert proc.returncode == 3 and "not running" in proc.stderr
+        assert proc.returncode == 3 and "không chạy" in proc.stderr
     off = run_village("relay", "off", env=daemon_env)
     assert off.returncode == 0, off.stderr
     assert "GPIO17" in off.stdout
@@ -155,7 +155,7 @@ def test_a_second_controller_refuses_to_start(daemon_env) -> None:
             timeout=30,
         )
         assert second.returncode != 0
-        assert "another controller is running" in second.stderr
+        assert "bộ điều khiển khác đang chạy" in second.stderr
         # the first one is unharmed
         assert run_village("status", "--json", env=daemon_env).returncode == 0
     finally:

@@ -265,16 +265,16 @@ END:VCALENDAR\r
     "body,message",
     [
         (b"not a calendar", "iCalendar"),
-        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "no events"),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "không có sự kiện"),
         (
             b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;VALUE=DATE:20210301\r\n"
             b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-            "whole day",
+            "cả ngày",
         ),
         (
             b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20210301T063000\r\n"
             b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-            "slot length",
+            "độ dài buổi phát",
         ),
         (
             b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20210301T063000\r\n"
@@ -299,7 +299,7 @@ def test_bad_calendar_import_changes_nothing(data_dir: Path, tmp_path: Path) -> 
         OUTLOOK_ICS.replace(b"DTEND;TZID=SE Asia Standard Time:20210302T173000\r\n", b"")
     )
     proc = run_village("--data", str(data_dir), "import", "plan", str(bad))
-    assert proc.returncode == 2 and "slot length" in proc.stderr
+    assert proc.returncode == 2 and "độ dài buổi phát" in proc.stderr
     assert store_file.read_bytes() == before
 
 

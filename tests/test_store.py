@@ -32,21 +32,21 @@ def test_corrupt_store_gives_a_clear_error_and_is_not_overwritten(data_dir: Path
     store = ContentStore(data_dir)
     store.path.write_text('{"plans": {"1": {"id": "a"', encoding="utf-8")
     before = store.path.read_bytes()
-    with pytest.raises(StoreError, match="corrupt"):
+    with pytest.raises(StoreError, match="bị hỏng"):
         store.snapshot()
-    with pytest.raises(StoreError, match="corrupt"), store.transaction() as tables:
+    with pytest.raises(StoreError, match="bị hỏng"), store.transaction() as tables:
         tables.upsert("plans", {"id": "b"})
     assert store.path.read_bytes() == before  # kept for recovery, not replaced
 
     proc = run_village("--data", str(data_dir), "segments")
     assert proc.returncode == 1
-    assert "corrupt" in proc.stderr and "Traceback" not in proc.stderr
+    assert "bị hỏng" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_unreadable_store_is_reported(data_dir: Path) -> None:
     store = ContentStore(data_dir)
     store.path.mkdir()  # a folder where the file should be
-    with pytest.raises(StoreError, match="cannot read"):
+    with pytest.raises(StoreError, match="không đọc được"):
         store.snapshot()
 
 
@@ -91,7 +91,7 @@ def test_media_named_by_content_hash(data_dir: Path, make_tone) -> None:
     assert store.media_path(digest).read_bytes() == tone.read_bytes()
     with pytest.raises(StoreError):
         store.media_path("../../etc/passwd")
-    with pytest.raises(StoreError, match="does not match"):
+    with pytest.raises(StoreError, match="không khớp"):
         store.add_media(tone, expected_sha256="0" * 64)
 
 

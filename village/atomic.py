@@ -23,8 +23,8 @@ def fsync_dir(folder: Path) -> None:
 
 def _describe(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC:
-        return f"disk full while writing {path}; the previous version is kept"
-    return f"cannot write {path}: {exc.strerror or exc}"
+        return f"đầy ổ đĩa khi ghi {path}; bản trước vẫn được giữ nguyên"
+    return f"không ghi được {path}: {exc.strerror or exc}"
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:

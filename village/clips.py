@@ -7,16 +7,14 @@ its SHA-256, so a truncated file never reaches the screen.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from village.content import Clip
 from village.errors import MediaError
-from village.library import sample_media_dir, slugify
+from village.library import media_id, sample_media_dir
 from village.media import probe_video
 from village.store import ContentStore, utc_now_iso
 
-CLIP_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SAMPLE_PROCEDURES = Path("procedures") / "thu-tuc-cap-xa.json"
 
 
@@ -30,11 +28,7 @@ def import_clip(
 ) -> Clip:
     """Measure a video file and add it (or replace the clip with the same id)."""
     path = Path(path)
-    if not title.strip():
-        raise MediaError("a clip needs a title (--title)")
-    cid = clip_id or slugify(path.stem)
-    if not CLIP_ID_RE.match(cid):
-        raise MediaError(f"clip id {cid!r}: use a-z, 0-9, '-' and '_' (at most 64)")
+    cid = media_id(path, title, clip_id, "video")
     info = probe_video(path)
     sha = store.add_media(path)
     clip = Clip(
@@ -62,7 +56,7 @@ def import_sample_clips(store: ContentStore, media_dir: Path | None = None) -> l
     try:
         catalogue = json.loads((folder / "clips.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise MediaError(f"{folder}/clips.json unreadable: {exc}") from exc
+        raise MediaError(f"không đọc được {folder}/clips.json: {exc}") from exc
     return [
         import_clip(
             store,

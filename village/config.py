@@ -45,26 +45,26 @@ def setting(default: Any, help: str, *, secret: bool = False, check: Check | Non
 def gpio_pin(value: int | None) -> str | None:
     if value is None or 0 <= value <= 27:
         return None
-    return "must be a BCM GPIO number from 0 to 27"
+    return "phải là số chân GPIO (đánh số BCM) từ 0 đến 27"
 
 
 def at_least(low: float) -> Check:
     def check(value: float) -> str | None:
-        return None if value >= low else f"must be at least {low}"
+        return None if value >= low else f"phải từ {low} trở lên"
 
     return check
 
 
 def between(low: float, high: float) -> Check:
     def check(value: float) -> str | None:
-        return None if low <= value <= high else f"must be between {low} and {high}"
+        return None if low <= value <= high else f"phải trong khoảng {low} đến {high}"
 
     return check
 
 
 def one_of(*choices: str) -> Check:
     def check(value: str) -> str | None:
-        return None if value in choices else f"must be one of: {', '.join(choices)}"
+        return None if value in choices else f"phải là một trong: {', '.join(choices)}"
 
     return check
 
@@ -73,7 +73,7 @@ def time_zone(value: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {value!r}"
+        return f"múi giờ không tồn tại: {value!r}"
     return None
 
 
@@ -83,7 +83,7 @@ _HHMM_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$
 def time_range(value: str) -> str | None:
     if value == "" or _HHMM_RANGE.match(value):
         return None
-    return "must look like 21:30-05:30 (24-hour clock), or be empty for none"
+    return "phải có dạng 21:30-05:30 (giờ 24), hoặc để trống nếu không có"
 
 
 def holiday_dates(values: list[str]) -> str | None:
@@ -97,7 +97,9 @@ def holiday_dates(values: list[str]) -> str | None:
                 dt.date.fromisoformat(value)
         except ValueError:
             bad.append(value)
-    return f"not dates (YYYY-MM-DD, or MM-DD every year): {', '.join(bad)}" if bad else None
+    return (
+        f"không phải ngày (YYYY-MM-DD, hoặc MM-DD cho mọi năm): {', '.join(bad)}" if bad else None
+    )
 
 
 def base64_key(value: str) -> str | None:
@@ -110,14 +112,14 @@ def base64_key(value: str) -> str | None:
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        return "must be the base64 text printed by 'village hub init'"
-    return None if len(raw) == 32 else "must be a 32-byte Ed25519 public key in base64"
+        return "phải là chuỗi base64 do lệnh 'village hub init' in ra"
+    return None if len(raw) == 32 else "phải là khoá công khai Ed25519 32 byte, dạng base64"
 
 
 def identifier(value: str) -> str | None:
     if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", value):
         return None
-    return "must be 1-63 characters of a-z, 0-9, '-' or '_', starting with a letter or digit"
+    return "phải gồm 1-63 ký tự a-z, 0-9, '-' hoặc '_', bắt đầu bằng chữ hoặc số"
 
 
 # --- sections ---------------------------------------------------------------------------
@@ -277,21 +279,21 @@ def opening_hours_rules(value: str) -> str | None:
     if value.strip() == "" or _OPENING_HOURS.match(value):
         return None
     return (
-        "must look like 'T2-T6 07:00-17:00; T7 07:00-11:30' (days T2..T7, CN or Mon..Sun), "
-        "or be empty for always open"
+        "phải có dạng 'T2-T6 07:00-17:00; T7 07:00-11:30' (ngày T2..T7, CN hoặc Mon..Sun), "
+        "hoặc để trống nếu mở cửa cả ngày"
     )
 
 
 def pin_digits(value: str) -> str | None:
     if value == "" or re.fullmatch(r"\d{4,8}", value):
         return None
-    return "must be 4 to 8 digits, or empty to disable the staff panel"
+    return "phải gồm 4 đến 8 chữ số, hoặc để trống để tắt bảng cán bộ"
 
 
 def screen_size(value: str) -> str | None:
     if re.fullmatch(r"[1-9]\d{2,3}x[1-9]\d{2,3}", value):
         return None
-    return "must look like 1280x800"
+    return "phải có dạng 1280x800"
 
 
 @dataclass(frozen=True)
@@ -448,22 +450,22 @@ def _type_problem(expected: Any, value: Any) -> str | None:
     if origin is list:
         (item,) = typing.get_args(expected)
         if not isinstance(value, list):
-            return "must be a list"
+            return "phải là một danh sách"
         for element in value:
             problem = _type_problem(item, element)
             if problem:
-                return f"every item {problem}"
+                return f"mọi phần tử {problem}"
         return None
     if expected is bool:
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else "phải là true hoặc false"
     if expected is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "must be a whole number"
+        return None if ok else "phải là số nguyên"
     if expected is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else "must be a number"
+        return None if ok else "phải là một số"
     if expected is str:
-        return None if isinstance(value, str) else "must be a string (in quotes)"
+        return None if isinstance(value, str) else "phải là chuỗi (trong dấu ngoặc kép)"
     return None
 
 
@@ -473,7 +475,7 @@ def _build_section(name: str, cls: type, raw: dict[str, Any], problems: list) ->
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
-            problems.append((f"{name}.{key}", "unknown key"))
+            problems.append((f"{name}.{key}", "khoá không có trong cấu hình"))
             continue
         problem = _type_problem(hints[key], value)
         if problem is None:
@@ -494,9 +496,9 @@ def parse_config(raw: dict[str, Any], source: str = "(defaults)") -> Config:
     sections: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in SECTIONS:
-            problems.append((name, "unknown section"))
+            problems.append((name, "mục không có trong cấu hình"))
         elif not isinstance(value, dict):
-            problems.append((name, "must be a [section] table"))
+            problems.append((name, "phải là một mục [tên_mục]"))
     for name, cls in SECTIONS.items():
         table = raw.get(name, {})
         sections[name] = _build_section(
@@ -519,9 +521,9 @@ def load_config(path: str | os.PathLike | None = None, data_dir: str | None = No
         try:
             text = chosen.read_text(encoding="utf-8")
         except OSError as exc:
-            raise ConfigError([("(file)", f"cannot read: {exc.strerror}")], str(chosen)) from exc
+            raise ConfigError([("(file)", f"không đọc được: {exc.strerror}")], str(chosen)) from exc
         except UnicodeDecodeError as exc:
-            raise ConfigError([("(file)", "not UTF-8 text")], str(chosen)) from exc
+            raise ConfigError([("(file)", "không phải văn bản UTF-8")], str(chosen)) from exc
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -17,8 +17,8 @@ class ConfigError(VillageError):
         self.problems = problems
         self.source = source
         lines = [f"{key}: {message}" for key, message in problems]
-        where = f" in {source}" if source else ""
-        super().__init__(f"{len(problems)} configuration error(s){where}:\n  " + "\n  ".join(lines))
+        where = f" trong {source}" if source else ""
+        super().__init__(f"{len(problems)} lỗi cấu hình{where}:\n  " + "\n  ".join(lines))
 
 
 class StoreError(VillageError):

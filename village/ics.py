@@ -105,12 +105,12 @@ def plans_from_ics(data: bytes, default_timezone: str = "Asia/Ho_Chi_Minh") -> l
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
-        raise PlanError(f"not an iCalendar file: {exc}") from exc
+        raise PlanError(f"không phải tệp lịch iCalendar (.ics): {exc}") from exc
     plans: list[Plan] = []
     problems: list[str] = []
     events = list(calendar.walk("VEVENT"))
     if not events:
-        raise PlanError("the calendar has no events (VEVENT)")
+        raise PlanError("tệp lịch không có sự kiện nào (VEVENT)")
     for number, event in enumerate(events, 1):
         label = str(event.get("SUMMARY") or event.get("UID") or f"event {number}")
         try:
@@ -118,16 +118,16 @@ def plans_from_ics(data: bytes, default_timezone: str = "Asia/Ho_Chi_Minh") -> l
         except (PlanError, ValueError, TypeError, KeyError) as exc:
             problems.append(f"{label}: {exc}")
     if problems:
-        raise PlanError("cannot import the calendar:\n  " + "\n  ".join(problems))
+        raise PlanError("không nhập được tệp lịch:\n  " + "\n  ".join(problems))
     return plans
 
 
 def _plan_from_event(event: icalendar.Event, default_timezone: str) -> Plan:
     if event.get("DTSTART") is None:
-        raise PlanError("no DTSTART")
+        raise PlanError("thiếu giờ bắt đầu (DTSTART)")
     raw_start = event.decoded("DTSTART")
     if not isinstance(raw_start, dt.datetime):
-        raise PlanError("DTSTART is a whole day; a broadcast needs a start time")
+        raise PlanError("sự kiện cả ngày (DTSTART không có giờ); buổi phát cần giờ bắt đầu")
     timezone = _zone_of(raw_start, default_timezone)
     zone = zoneinfo.ZoneInfo(timezone)
     start = _to_zone(raw_start, zone)
@@ -136,13 +136,13 @@ def _plan_from_event(event: icalendar.Event, default_timezone: str) -> Plan:
     elif event.get("DURATION") is not None:
         length = event.decoded("DURATION")
     else:
-        raise PlanError("no DTEND or DURATION: the slot length is unknown")
+        raise PlanError("thiếu DTEND hoặc DURATION: không biết độ dài buổi phát")
     if length.total_seconds() <= 0:
-        raise PlanError("the event ends before it starts")
+        raise PlanError("sự kiện kết thúc trước khi bắt đầu")
     rule = event.get("RRULE")
     rule_text = rule.to_ical().decode() if rule is not None else ""
     if isinstance(rule, list):
-        raise PlanError("more than one RRULE in one event")
+        raise PlanError("một sự kiện có nhiều hơn một RRULE")
     rdates = _dates(event.get("RDATE"), zone)
     exdates = _dates(event.get("EXDATE"), zone)
     if not rule_text and not rdates:
@@ -183,5 +183,5 @@ def read_ics(path: str | Path, default_timezone: str = "Asia/Ho_Chi_Minh") -> li
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PlanError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise PlanError(f"{path}: không đọc được ({exc.strerror})") from exc
     return plans_from_ics(data, default_timezone)

@@ -99,7 +99,9 @@ class AppendLog:
                 # leave no partial line behind, so the next record starts on a fresh line
                 self.close()
                 _repair_tail(self.folder / self._open_name)
-                raise StoreError(f"cannot append to {self.prefix} log: {exc.strerror}") from exc
+                raise StoreError(
+                    f"không ghi thêm được vào nhật ký {self.prefix}: {exc.strerror}"
+                ) from exc
 
     def append(self, record: dict[str, Any]) -> None:
         self.append_many([record])

@@ -18,7 +18,7 @@ from village.media import probe_audio
 from village.plan import Plan
 from village.store import ContentStore, utc_now_iso
 
-SEGMENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MEDIA_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def slugify(text: str) -> str:
@@ -27,6 +27,16 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:64] or "segment"
+
+
+def media_id(path: Path, title: str, given: str | None, kind: str) -> str:
+    """The id a new segment or clip gets (given, or from the file name), checked."""
+    if not title.strip():
+        raise MediaError(f"{kind} cần có tên (--title)")
+    chosen = given or slugify(path.stem)
+    if not MEDIA_ID_RE.match(chosen):
+        raise MediaError(f"mã {kind} {chosen!r}: chỉ dùng a-z, 0-9, '-' và '_' (tối đa 64 ký tự)")
+    return chosen
 
 
 def import_segment(
@@ -39,11 +49,7 @@ def import_segment(
 ) -> Segment:
     """Measure an audio file and add it (or replace the segment with the same id)."""
     path = Path(path)
-    if not title.strip():
-        raise MediaError("a segment needs a title (--title)")
-    sid = segment_id or slugify(path.stem)
-    if not SEGMENT_ID_RE.match(sid):
-        raise MediaError(f"segment id {sid!r}: use a-z, 0-9, '-' and '_' (at most 64)")
+    sid = media_id(path, title, segment_id, "bài phát thanh")
     info = probe_audio(path)
     sha = store.add_media(path)
     segment = Segment(
@@ -95,7 +101,7 @@ def sample_media_dir() -> Path:
     ):
         if (candidate / "segments").is_dir():
             return candidate
-    raise MediaError("sample media not found; set VILLAGE_MEDIA to the project's media/ folder")
+    raise MediaError("không tìm thấy nội dung mẫu; đặt VILLAGE_MEDIA là thư mục media/ của dự án")
 
 
 def import_sample_segments(store: ContentStore, media_dir: Path | None = None) -> list[Segment]:
@@ -103,7 +109,7 @@ def import_sample_segments(store: ContentStore, media_dir: Path | None = None) -
     try:
         catalogue = json.loads((folder / "segments.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise MediaError(f"{folder}/segments.json unreadable: {exc}") from exc
+        raise MediaError(f"không đọc được {folder}/segments.json: {exc}") from exc
     return [
         import_segment(
             store,

@@ -37,7 +37,7 @@ class MediaInfo:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise MediaError(f"{name} is not installed (Debian package 'ffmpeg')")
+        raise MediaError(f"chưa cài {name} (gói Debian 'ffmpeg')")
     return path
 
 
@@ -61,14 +61,14 @@ def _ffprobe(path: Path) -> dict:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"{path.name}: timed out reading the file") from exc
+        raise MediaError(f"{path.name}: đọc tệp quá lâu, đã dừng") from exc
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1:] or ["unreadable"]
-        raise MediaError(f"{path.name}: not a readable media file ({reason[0]})")
+        raise MediaError(f"{path.name}: không đọc được tệp âm thanh/video này ({reason[0]})")
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
-        raise MediaError(f"{path.name}: not a readable media file") from exc
+        raise MediaError(f"{path.name}: không đọc được tệp âm thanh/video này") from exc
 
 
 _LOUDNESS = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf|nan) LUFS")
@@ -102,7 +102,7 @@ def _measure(path: Path) -> tuple[float, float, float]:
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"{path.name}: timed out decoding the file") from exc
+        raise MediaError(f"{path.name}: giải mã tệp quá lâu, đã dừng") from exc
     if proc.returncode != 0:
         errors = [
             ln
@@ -110,37 +110,42 @@ def _measure(path: Path) -> tuple[float, float, float]:
             if "rror" in ln or "corrupt" in ln or "nvalid" in ln
         ]
         reason = errors[-1].strip() if errors else "decoding failed"
-        raise MediaError(f"{path.name}: corrupt or truncated audio ({reason})")
+        raise MediaError(f"{path.name}: tệp hỏng hoặc bị cắt cụt ({reason})")
     loud = _LOUDNESS.search(proc.stderr)
     peak = _PEAK.search(proc.stderr)
     times = _OUT_TIME.findall(proc.stdout)
     if not (loud and peak and times):
-        raise MediaError(f"{path.name}: could not measure loudness")
+        raise MediaError(f"{path.name}: không đo được độ to")
     lufs = float(loud.group(1)) if loud.group(1) not in ("-inf", "nan") else -70.0
     peak_db = float(peak.group(1)) if peak.group(1) != "-inf" else -math.inf
     return int(times[-1]) / 1e6, lufs, peak_db
 
 
+def _probe_known(path: Path, formats: dict[str, str], accepted: str) -> tuple[dict, str]:
+    """ffprobe's view of ``path`` and its format name, if it is one of ``formats``."""
+    if not path.is_file():
+        raise MediaError(f"{path}: không có tệp này")
+    info = _ffprobe(path)
+    format_name = info.get("format", {}).get("format_name", "")
+    if format_name not in formats:
+        raise MediaError(
+            f"{path.name}: loại tệp không dùng được ({format_name or 'không rõ'}); dùng {accepted}"
+        )
+    return info, format_name
+
+
 def probe_audio(path: str | Path) -> MediaInfo:
     """Check that ``path`` is a whole, audible audio file and measure it."""
     path = Path(path)
-    if not path.is_file():
-        raise MediaError(f"{path}: no such file")
-    info = _ffprobe(path)
-    format_name = info.get("format", {}).get("format_name", "")
-    if format_name not in AUDIO_FORMATS:
-        raise MediaError(
-            f"{path.name}: unsupported type {format_name or 'unknown'!r}; "
-            "use OGG, MP3, WAV, FLAC or M4A"
-        )
+    info, format_name = _probe_known(path, AUDIO_FORMATS, "OGG, MP3, WAV, FLAC hoặc M4A")
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
-        raise MediaError(f"{path.name}: has no audio")
+        raise MediaError(f"{path.name}: tệp không có âm thanh")
     duration, lufs, peak = _measure(path)
     if duration < MIN_DURATION_S:
-        raise MediaError(f"{path.name}: too short ({duration:.2f} s)")
+        raise MediaError(f"{path.name}: quá ngắn ({duration:.2f} giây)")
     if lufs <= SILENCE_LUFS:
-        raise MediaError(f"{path.name}: silent (loudness {lufs} LUFS)")
+        raise MediaError(f"{path.name}: chỉ có im lặng (độ to {lufs} LUFS)")
     return MediaInfo(
         format=AUDIO_FORMATS[format_name],
         duration_s=round(duration, 3),
@@ -154,14 +159,7 @@ def probe_audio(path: str | Path) -> MediaInfo:
 def probe_video(path: str | Path) -> MediaInfo:
     """Check that ``path`` is a whole video file with sound and measure it."""
     path = Path(path)
-    if not path.is_file():
-        raise MediaError(f"{path}: no such file")
-    info = _ffprobe(path)
-    format_name = info.get("format", {}).get("format_name", "")
-    if format_name not in VIDEO_FORMATS:
-        raise MediaError(
-            f"{path.name}: unsupported video type {format_name or 'unknown'!r}; use MP4 or WebM"
-        )
+    info, format_name = _probe_known(path, VIDEO_FORMATS, "MP4 hoặc WebM")
     video = [
         s
         for s in info.get("streams", [])
@@ -169,7 +167,7 @@ def probe_video(path: str | Path) -> MediaInfo:
     ]
     audio = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not video:
-        raise MediaError(f"{path.name}: has no video")
+        raise MediaError(f"{path.name}: tệp không có hình")
     if audio:
         duration, lufs, peak = _measure(path)
     else:

@@ -54,7 +54,9 @@ class Priority(enum.IntEnum):
             "khan cap": cls.EMERGENCY,
         }
         if text not in aliases:
-            raise PlanError(f"unknown priority {value!r}: use ordinary, priority or emergency")
+            raise PlanError(
+                f"mức ưu tiên không hợp lệ {value!r}: dùng thường, ưu tiên hoặc khẩn cấp"
+            )
         return aliases[text]
 
 
@@ -65,9 +67,9 @@ def _local(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except (TypeError, ValueError) as exc:
-        raise PlanError(f"not a local date-time (YYYY-MM-DDTHH:MM:SS): {text!r}") from exc
+        raise PlanError(f"không phải ngày giờ địa phương (YYYY-MM-DDTHH:MM:SS): {text!r}") from exc
     if value.tzinfo is not None:
-        raise PlanError(f"local times carry no UTC offset: {text!r}")
+        raise PlanError(f"giờ địa phương không ghi độ lệch UTC: {text!r}")
     return value
 
 
@@ -98,7 +100,7 @@ class Plan:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - names
         if unknown:
-            raise PlanError(f"unknown plan field(s): {', '.join(sorted(unknown))}")
+            raise PlanError(f"trường lịch không hợp lệ: {', '.join(sorted(unknown))}")
         plan = cls(**dict(data))
         plan.validate()
         return plan
@@ -118,11 +120,11 @@ class Plan:
     def validate(self) -> None:
         problems = []
         if not _ID_RE.match(self.id or ""):
-            problems.append(f"id {self.id!r} must be 1-80 letters, digits, '.', '_' or '-'")
+            problems.append(f"mã lịch {self.id!r} phải gồm 1-80 chữ, số, '.', '_' hoặc '-'")
         try:
             zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            problems.append(f"unknown time zone {self.timezone!r}")
+            problems.append(f"múi giờ không tồn tại: {self.timezone!r}")
         for text in [self.dtstart, *self.rdates, *self.exdates]:
             try:
                 _local(text)
@@ -133,9 +135,9 @@ class Plan:
                 try:
                     dt.date.fromisoformat(text)
                 except ValueError:
-                    problems.append(f"window date {text!r} is not YYYY-MM-DD")
+                    problems.append(f"ngày giới hạn {text!r} không có dạng YYYY-MM-DD")
         if not 0 < self.slot_minutes <= 24 * 60:
-            problems.append("slot_minutes must be above 0 and at most a day")
+            problems.append("độ dài buổi phát phải lớn hơn 0 và không quá một ngày")
         try:
             Priority.parse(self.priority)
         except PlanError as exc:
@@ -144,9 +146,9 @@ class Plan:
             try:
                 self._rule()
             except (ValueError, TypeError) as exc:
-                problems.append(f"invalid RRULE {self.rrule!r}: {exc}")
+                problems.append(f"RRULE không hợp lệ {self.rrule!r}: {exc}")
         if problems:
-            raise PlanError(f"plan {self.id!r}: " + "; ".join(problems))
+            raise PlanError(f"lịch {self.id!r}: " + "; ".join(problems))
 
     # -- expansion -------------------------------------------------------------------------
 

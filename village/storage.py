@@ -28,20 +28,20 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from exc
+            raise StoreError(f"không đọc được {self.path}: {exc.strerror}") from exc
         if not raw.strip():
             return None
         try:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise StoreError(f"{self.path} is corrupt ({exc}); restore it from a backup") from exc
+            raise StoreError(f"{self.path} bị hỏng ({exc}); hãy khôi phục từ bản sao lưu") from exc
         if not isinstance(data, dict):
-            raise StoreError(f"{self.path} is not a TinyDB document")
+            raise StoreError(f"{self.path} không phải kho nội dung TinyDB")
         return data
 
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
-            raise StoreError(f"{self.path} is open read-only")
+            raise StoreError(f"{self.path} chỉ được mở để đọc")
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         atomic_write_bytes(self.path, payload.encode("utf-8"))
 

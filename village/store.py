@@ -130,7 +130,7 @@ class ContentStore:
 
     def media_path(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256 or ""):
-            raise StoreError(f"not a SHA-256 media name: {sha256!r}")
+            raise StoreError(f"tên tệp media không phải mã SHA-256: {sha256!r}")
         return self.media_dir / sha256
 
     def has_media(self, sha256: str) -> bool:
@@ -161,7 +161,7 @@ class ContentStore:
         """Copy a file into ``media/`` under its SHA-256; returns the hash."""
         digest = file_sha256(source)
         if expected_sha256 and digest != expected_sha256:
-            raise StoreError(f"{source}: SHA-256 {digest} does not match {expected_sha256}")
+            raise StoreError(f"{source}: SHA-256 {digest} không khớp với {expected_sha256}")
         target = self.media_path(digest)
         if not target.exists():
             atomic_copy(source, target)
