@@ -11,9 +11,9 @@ from pathlib import Path
 
 from village.content import Clip
 from village.errors import MediaError
-from village.library import media_id, sample_media_dir
+from village.library import media_id, sample_media_dir, stored_media_fields
 from village.media import probe_video
-from village.store import ContentStore, utc_now_iso
+from village.store import ContentStore
 
 SAMPLE_PROCEDURES = Path("procedures") / "thu-tuc-cap-xa.json"
 
@@ -32,15 +32,7 @@ def import_clip(
     info = probe_video(path)
     sha = store.add_media(path)
     clip = Clip(
-        id=cid,
-        title=title.strip(),
-        sha256=sha,
-        format=info.format,
-        size=path.stat().st_size,
-        duration_s=info.duration_s,
-        added=utc_now_iso(),
-        source_name=path.name,
-        loudness_lufs=info.loudness_lufs,
+        **stored_media_fields(cid, title, path, sha, info),
         width=info.width,
         height=info.height,
         description=description.strip(),

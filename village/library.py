@@ -10,11 +10,12 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from village.content import Segment
 from village.errors import MediaError, PlanError
 from village.ics import read_ics
-from village.media import probe_audio
+from village.media import MediaInfo, probe_audio
 from village.plan import Plan
 from village.store import ContentStore, utc_now_iso
 
@@ -39,6 +40,23 @@ def media_id(path: Path, title: str, given: str | None, kind: str) -> str:
     return chosen
 
 
+def stored_media_fields(
+    media_id: str, title: str, path: Path, sha256: str, info: MediaInfo
+) -> dict[str, Any]:
+    """The fields every stored segment or clip has (``MediaRecord``), and its loudness."""
+    return {
+        "id": media_id,
+        "title": title.strip(),
+        "sha256": sha256,
+        "format": info.format,
+        "size": path.stat().st_size,
+        "duration_s": info.duration_s,
+        "added": utc_now_iso(),
+        "source_name": path.name,
+        "loudness_lufs": info.loudness_lufs,
+    }
+
+
 def import_segment(
     store: ContentStore,
     path: str | Path,
@@ -53,15 +71,7 @@ def import_segment(
     info = probe_audio(path)
     sha = store.add_media(path)
     segment = Segment(
-        id=sid,
-        title=title.strip(),
-        sha256=sha,
-        format=info.format,
-        size=path.stat().st_size,
-        duration_s=info.duration_s,
-        added=utc_now_iso(),
-        source_name=path.name,
-        loudness_lufs=info.loudness_lufs,
+        **stored_media_fields(sid, title, path, sha, info),
         peak_dbfs=info.peak_dbfs if info.peak_dbfs > -1000 else -120.0,
         sample_rate=info.sample_rate,
         channels=info.channels,
