@@ -83,7 +83,7 @@ case $ROLE in
         GROUPS_WANTED=""
         UNITS="village-hub.service"
         START_UNITS=""  # needs `village hub init` and the broker first (docs/pi.md)
-        PACKAGES="python3-venv ffmpeg mosquitto mosquitto-clients"
+        PACKAGES="python3-venv ffmpeg mosquitto mosquitto-clients libreoffice-writer-nogui fonts-liberation2"
         ;;
     *) die "--role phải là pi hoặc hub (không phải '$ROLE')" ;;
 esac
