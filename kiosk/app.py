@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 TICK_S = 0.5
 WATCHDOG_SILENCE_S = 10.0  # the main loop stuck this long: systemd restarts the kiosk
 NOTICE_S = 6.0
-RELEASE_EVERY = 20  # screens shown between two heap trims
+RELEASE_AFTER_S = 1.0  # after a screen change: the new screen is drawn, the citizen reads
 
 
 class KioskRoot(FloatLayout):
@@ -160,7 +160,7 @@ class KioskApp(App):
         self.watchdog = Watchdog(max_silence_s=WATCHDOG_SILENCE_S)  # fed by the Kivy clock
         self._notice_event = None
         self._release_event = None
-        self._screens_shown = 0
+        self._resettle_memory = True  # at start, and after each content change
 
     # -- building ------------------------------------------------------------------------
 
@@ -325,9 +325,7 @@ class KioskApp(App):
             self.history.append((name, arg))
         self.manager.current = name
         self.current_screen_name = name
-        self._screens_shown += 1
-        if self._screens_shown % RELEASE_EVERY == 0:
-            self._release_memory_soon()
+        self._release_memory_soon()
         self.can_go_back = len(self.history) > 1 and name != ATTRACT
         return True
 
@@ -349,13 +347,16 @@ class KioskApp(App):
         if reset:
             self.text_large = False
         self.show(HOME)
-        self._release_memory_soon()
 
     def _release_memory_soon(self) -> None:
         """Once the new screen is drawn, give back the memory the pages just left used."""
         if self._release_event is not None:
             self._release_event.cancel()
-        self._release_event = KivyClock.schedule_once(lambda _dt: release_free_memory(), 1.0)
+        self._release_event = KivyClock.schedule_once(self._release_memory, RELEASE_AFTER_S)
+
+    def _release_memory(self, _dt: float) -> None:
+        release_free_memory(resettle=self._resettle_memory)
+        self._resettle_memory = False
 
     def toggle_text_size(self) -> None:
         self.text_large = not self.text_large
@@ -379,8 +380,10 @@ class KioskApp(App):
 
     def _content_changed(self, content: KioskContent, old: KioskContent | None) -> None:
         self.content = content
+        self._resettle_memory = True  # the old content and the screens it built: garbage now
         if not hasattr(self, "manager") or not self.current_screen_name:
             return
+        self._release_memory_soon()
         screen = self.current_screen()
         if self.current_screen_name == "procedure":
             code = screen.code

@@ -41,6 +41,12 @@ def prepare_kivy(config: Config, *, fullscreen: bool, size: tuple[int, int]) -> 
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_VIDEO", "ffpyplayer")
+    # SDL2_image reads and writes the PNG/JPEG the kiosk needs; Kivy's other image loaders
+    # (Pillow, ffpyplayer) would cost some 25 MB of resident memory and nothing else
+    os.environ.setdefault("KIVY_IMAGE", "sdl2")
+    # Mesa's software renderer (a machine with no GPU driver; not the Pi's V3D) keeps scene
+    # memory per rasterizer thread: ~150 MB more for a screen that mostly stands still
+    os.environ.setdefault("LP_NUM_THREADS", "0")
     if "KIVY_HOME" not in os.environ:
         os.environ["KIVY_HOME"] = kivy_home(config)
     quiet_kivy_log()
