@@ -6,12 +6,10 @@ its SHA-256, so a truncated file never reaches the screen.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from village.content import Clip
-from village.errors import MediaError
-from village.library import media_id, sample_media_dir, stored_media_fields
+from village.library import media_id, sample_catalogue, sample_media_dir, stored_media_fields
 from village.media import probe_video
 from village.store import ContentStore
 
@@ -44,11 +42,7 @@ def import_clip(
 
 def import_sample_clips(store: ContentStore, media_dir: Path | None = None) -> list[Clip]:
     """The clips listed in ``media/clips/clips.json``."""
-    folder = (media_dir or sample_media_dir()) / "clips"
-    try:
-        catalogue = json.loads((folder / "clips.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise MediaError(f"không đọc được {folder}/clips.json: {exc}") from exc
+    folder, catalogue = sample_catalogue("clips", media_dir)
     return [
         import_clip(
             store,

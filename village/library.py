@@ -114,12 +114,18 @@ def sample_media_dir() -> Path:
     raise MediaError("không tìm thấy nội dung mẫu; đặt VILLAGE_MEDIA là thư mục media/ của dự án")
 
 
-def import_sample_segments(store: ContentStore, media_dir: Path | None = None) -> list[Segment]:
-    folder = (media_dir or sample_media_dir()) / "segments"
+def sample_catalogue(kind: str, media_dir: Path | None = None) -> tuple[Path, list[dict]]:
+    """The folder of a kind of sample media (``segments``, ``clips``) and its ``KIND.json``."""
+    folder = (media_dir or sample_media_dir()) / kind
     try:
-        catalogue = json.loads((folder / "segments.json").read_text(encoding="utf-8"))
+        catalogue = json.loads((folder / f"{kind}.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise MediaError(f"không đọc được {folder}/segments.json: {exc}") from exc
+        raise MediaError(f"không đọc được {folder}/{kind}.json: {exc}") from exc
+    return folder, catalogue
+
+
+def import_sample_segments(store: ContentStore, media_dir: Path | None = None) -> list[Segment]:
+    folder, catalogue = sample_catalogue("segments", media_dir)
     return [
         import_segment(
             store,
