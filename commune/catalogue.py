@@ -147,7 +147,6 @@ MESSAGES: dict[str, str] = {
         "hoặc tạo báo cáo dạng docx."
     ),
     "report_convert_failed": "LibreOffice không chuyển được báo cáo sang PDF: {detail}",
-    "report_cannot_write": "Không ghi được báo cáo vào {path}: {detail}",
     "conference_future": "Ngày hội nghị {day} chưa đến (hôm nay là {today}).",
     "conference_bad_attendees": "Số người dự phải từ 1 trở lên (đã nhập {value}).",
     "conference_no_topic": 'Cần ghi nội dung hội nghị (--topic "…").',

@@ -431,7 +431,7 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
 # --- registration ---------------------------------------------------------------------------
 
 
-def _hub_data_option(parser: argparse.ArgumentParser) -> None:
+def hub_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data", dest="hub_data", metavar="DIR", help="hub folder (default: [hub] data)"
     )
@@ -496,18 +496,18 @@ def register(registry: Registry) -> None:
 
     hub = registry.command("hub", cmd_hub, "run the commune hub (or: hub init, hub key)")
     hub.set_defaults(default_verbosity=1)
-    _hub_data_option(hub)
+    hub_data_option(hub)
     hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION")
     init = hub_sub.add_parser("init", help="create the hub's store and signing key")
     init.set_defaults(handler=cmd_hub_init)
-    _hub_data_option(init)
+    hub_data_option(init)
     init.add_argument("--commune", help="commune id (default: [device] commune)")
     init.add_argument(
         "--device", action="append", default=[], metavar="ID", help="a device (repeat)"
     )
     key = hub_sub.add_parser("key", help="print the public key devices are provisioned with")
     key.set_defaults(handler=cmd_hub_key)
-    _hub_data_option(key)
+    hub_data_option(key)
 
     push = registry.command("push", cmd_push_segment, "send content to the commune's devices")
     push_sub = push.add_subparsers(dest="push_kind", metavar="KIND", required=True)
@@ -531,13 +531,13 @@ def register(registry: Registry) -> None:
     procedures.add_argument("file")
     procedures.add_argument("--skip-bad-rows", action="store_true")
     for parser in (seg, clip, plan, procedures):
-        _hub_data_option(parser)
+        hub_data_option(parser)
         _targets(parser)
         _waiting(parser)
 
     devices = registry.command("devices", cmd_devices, "the commune's devices and their state")
     devices.add_argument("--json", action="store_true")
-    _hub_data_option(devices)
+    hub_data_option(devices)
 
     logs = registry.command("logs", cmd_logs, "play logs (or kiosk journal) the hub received")
     logs.add_argument("--device", metavar="ID")
@@ -545,7 +545,7 @@ def register(registry: Registry) -> None:
     logs.add_argument("--journal", action="store_true", help="the kiosk journal instead")
     logs.add_argument("--limit", type=int, default=0, help="only the last N records")
     logs.add_argument("--json", action="store_true")
-    _hub_data_option(logs)
+    hub_data_option(logs)
 
     send = registry.command("send", cmd_send, "an immediate broadcast or a stop, from the hub")
     send_sub = send.add_subparsers(dest="send_kind", metavar="COMMAND", required=True)
@@ -561,7 +561,7 @@ def register(registry: Registry) -> None:
     stop = send_sub.add_parser("stop", help="stop the broadcast on air")
     for parser in (play, emergency, stop):
         parser.set_defaults(handler=cmd_send)
-        _hub_data_option(parser)
+        hub_data_option(parser)
         _targets(parser)
         parser.add_argument("--ttl", type=int, default=0, help="seconds the command stays valid")
         parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait")

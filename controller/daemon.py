@@ -155,12 +155,7 @@ class Controller:
         self.last_record = records[-1] if records else None
         now = self.clock.now()
         self.scheduler = Scheduler(
-            Policy(
-                timezone=cfg.schedule.timezone,
-                quiet_hours=cfg.schedule.quiet_hours,
-                holidays=tuple(cfg.schedule.holidays),
-                audio_margin_s=cfg.relay.warmup_s + cfg.relay.tail_s,
-            ),
+            Policy.from_config(cfg),
             grace=dt.timedelta(minutes=cfg.schedule.late_grace_minutes),
             started_at=now,
         )

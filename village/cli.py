@@ -131,21 +131,11 @@ def cmd_import_samples(args: argparse.Namespace, config: Config) -> int:
     plan_file = default_plan_file()
     plans = import_plans(store, plan_file, config.schedule.timezone)
     print(say("plans_imported", count=len(plans), file=plan_file))
-    try:
-        from village.clips import import_sample_kiosk_content
-    except ModuleNotFoundError:  # a controller-only install has no kiosk content
-        return EXIT_OK
+    from village.clips import import_sample_kiosk_content
+
     report, clips = import_sample_kiosk_content(store)
-    print(
-        say(
-            "samples_kiosk",
-            procedures=len(report.added)
-            + len(report.amended)
-            + len(report.unchanged)
-            + len(report.status_changed),
-            clips=len(clips),
-        )
-    )
+    count = report.changed + len(report.unchanged)
+    print(say("samples_kiosk", procedures=count, clips=len(clips)))
     return EXIT_OK
 
 
@@ -173,12 +163,7 @@ def cmd_plan(args: argparse.Namespace, config: Config) -> int:
     if not plans:
         print(say("no_plans"), file=sys.stderr)
     begin, end = local_day_bounds(args.from_, args.to, config.schedule.timezone)
-    policy = Policy(
-        timezone=config.schedule.timezone,
-        quiet_hours=config.schedule.quiet_hours,
-        holidays=tuple(config.schedule.holidays),
-        audio_margin_s=config.relay.warmup_s + config.relay.tail_s,
-    )
+    policy = Policy.from_config(config)
     durations = {sid: s.duration_s for sid, s in snapshot.segments.items()}
     schedule = build_schedule(plans, begin, end, durations, policy)
     zone = policy.zone

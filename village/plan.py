@@ -16,11 +16,14 @@ import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil import rrule
 
 from village.errors import PlanError
+
+if TYPE_CHECKING:
+    from village.config import Config
 
 
 class Priority(enum.IntEnum):
@@ -253,6 +256,16 @@ class Policy:
     quiet_hours: str = "21:30-05:30"
     holidays: tuple[str, ...] = ()
     audio_margin_s: float = 5.0  # warm-up plus tail, taken from each slot's audio budget
+
+    @classmethod
+    def from_config(cls, config: Config) -> Policy:
+        """The station's rules as configured; the relay's warm-up and tail come off each slot."""
+        return cls(
+            timezone=config.schedule.timezone,
+            quiet_hours=config.schedule.quiet_hours,
+            holidays=tuple(config.schedule.holidays),
+            audio_margin_s=config.relay.warmup_s + config.relay.tail_s,
+        )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

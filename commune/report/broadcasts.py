@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from commune.desired import desired_state
-from commune.report.period import Period, Week, week_key
+from commune.desired import DesiredState, desired_state
+from commune.report.period import Period, Week, moment, week_key
 from commune.repository import Entry
 from village.errors import PlanError
 from village.plan import Plan, Policy, Slot, build_schedule
@@ -132,12 +132,9 @@ def record_start(record: Mapping[str, Any]) -> dt.datetime | None:
         value = record.get(key)
         if isinstance(value, str) and value:
             try:
-                moment = dt.datetime.fromisoformat(value)
+                return moment(value)
             except ValueError:
                 continue
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.UTC)
-            return moment
     return None
 
 
@@ -155,16 +152,17 @@ def audio_seconds(record: Mapping[str, Any]) -> float:
 
 
 def device_slots(
-    entries: list[Entry], device: str, period: Period, policy: Policy, until: dt.datetime
+    state: DesiredState, period: Period, policy: Policy, until: dt.datetime
 ) -> list[Slot]:
     """The device's planned slots in the period that were due by ``until``."""
-    state = desired_state(entries, device)
     plans = []
     for record in state.items["plans"].values():
         try:
             plans.append(Plan.from_dict(record))
         except (PlanError, TypeError) as exc:
-            log.warning("plan %s of %s left out of the report: %s", record.get("id"), device, exc)
+            log.warning(
+                "plan %s of %s left out of the report: %s", record.get("id"), state.device, exc
+            )
     if not plans:
         return []
     durations = {
@@ -271,8 +269,9 @@ def broadcasts(
         start = record_start(record)
         if start is not None and period.contains(start):
             in_period.append((start.astimezone(zone), record))
+    states = {device: desired_state(entries, device) for device in devices}
     slots: dict[str, list[Slot]] = {
-        device: device_slots(entries, device, period, policy, until) for device in devices
+        device: device_slots(state, period, policy, until) for device, state in states.items()
     }
     planned_keys = {(d, s.key) for d, found in slots.items() for s in found}
     # the best record of each planned session: aired over partial over missed
@@ -312,30 +311,23 @@ def broadcasts(
     all_slots = [s for found in slots.values() for s in found]
     weeks = period.weeks()
     planned_per_week = Counter(week_key(s.start.astimezone(zone).date()) for s in all_slots)
+    by_week: defaultdict[str, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_week[week_key(session.start.date())].append(session)
     week_figures = [
-        WeekFigures(
-            week,
-            _tally(
-                (s for s in sessions if week_key(s.start.date()) == week.key),
-                planned_per_week[week.key],
-            ),
-        )
-        for week in weeks
+        WeekFigures(week, _tally(by_week[week.key], planned_per_week[week.key])) for week in weeks
     ]
-    titles = {}
-    for device in devices:
-        for key, record in desired_state(entries, device).items["segments"].items():
+    titles: dict[str, str] = {}
+    for state in states.values():
+        for key, record in state.items["segments"].items():
             titles.setdefault(key, str(record.get("title") or key))
+    planned_devices = [d for d, found in slots.items() if found]
     return Broadcasts(
-        devices=sorted(
-            {d for d, found in slots.items() if found} | {s.device for s in sessions if s.record_id}
-        ),
+        devices=sorted(set(planned_devices) | {s.device for s in sessions if s.record_id}),
         total=_tally(sessions, len(all_slots)),
         weeks=week_figures,
         target=_target(
-            [(w.week, w.tally.planned) for w in week_figures],
-            all_slots,
-            len([d for d, found in slots.items() if found]),
+            [(w.week, w.tally.planned) for w in week_figures], all_slots, len(planned_devices)
         ),
         sessions=sessions,
         segments=_segments([r for _, r in in_period], titles),

@@ -10,6 +10,7 @@ import io
 from typing import TYPE_CHECKING
 
 from commune.catalogue import say
+from commune.report.fmt import vn_int
 
 if TYPE_CHECKING:
     from commune.report.broadcasts import WeekFigures
@@ -73,8 +74,8 @@ def sessions_chart(weeks: list[WeekFigures]) -> bytes:
         if week.tally.records == 0 and week.tally.planned:
             label, y, color = say("chart_no_data"), 0, "#666666"
         else:
-            label, y, color = str(week.tally.aired + week.tally.partial), None, "#000000"
             y = week.tally.aired + week.tally.partial
+            label, color = str(y), "#000000"
         ax.annotate(
             label,
             (x, y),
@@ -111,7 +112,7 @@ def fields_chart(fields: list[tuple[str, int]]) -> bytes:
     values = [n for _, n in reversed(shown)]
     bars = ax.barh(range(len(shown)), values, color=AIRED, height=0.6)
     ax.set_yticks(range(len(shown)), names)
-    ax.bar_label(bars, labels=[f"{v:,d}".replace(",", ".") for v in values], padding=3, fontsize=8)
+    ax.bar_label(bars, labels=[vn_int(v) for v in values], padding=3, fontsize=8)
     ax.set_xlabel(say("chart_views"))
     ax.set_xlim(0, max(values + [1]) * 1.15)
     ax.xaxis.get_major_locator().set_params(integer=True)

@@ -13,18 +13,13 @@ import zoneinfo
 from pathlib import Path
 
 from commune.catalogue import say
+from commune.cli import hub_data_option, open_hub
 from commune.report.errors import BadInput, NoData
 from village.cli import EXIT_OK, Registry
 from village.config import Config
 
 FORMATS = ("docx", "pdf", "csv", "html")
 SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".zip": "csv"}
-
-
-def _hub(args: argparse.Namespace, config: Config):  # noqa: ANN202 - HubData
-    from commune.cli import open_hub
-
-    return open_hub(args, config)
 
 
 def _now_and_today(config: Config) -> tuple[dt.datetime, dt.date]:
@@ -54,7 +49,7 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
     number = args.number.strip()
     if number and not number.isdigit():
         raise BadInput(say("report_bad_number", number=number))
-    hub = _hub(args, config)
+    hub = open_hub(args, config)
     now, today = _now_and_today(config)
     period = parse_period(args.from_, args.to, config.schedule.timezone, today)
     report = build_report(hub, config, period, now, number)
@@ -70,8 +65,6 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
         )
     if not config.report.commune_name.strip():
         print(say("report_unconfigured"), file=sys.stderr)
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
         from commune.report.csv_writer import write_csv
 
@@ -116,7 +109,7 @@ def cmd_record_conference(args: argparse.Namespace, config: Config) -> int:
         raise BadInput(say("conference_bad_attendees", value=args.attendees)) from None
     _, today = _now_and_today(config)
     conference = new_conference(args.date, attendees, args.topic, args.place, today)
-    hub = _hub(args, config)
+    hub = open_hub(args, config)
     record_conference(hub.repository, conference)
     print(
         say(
@@ -128,12 +121,6 @@ def cmd_record_conference(args: argparse.Namespace, config: Config) -> int:
         )
     )
     return EXIT_OK
-
-
-def _hub_data(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data", dest="hub_data", metavar="DIR", help="hub folder (default: [hub] data)"
-    )
 
 
 def register(registry: Registry) -> None:
@@ -152,7 +139,7 @@ def register(registry: Registry) -> None:
     report.add_argument(
         "--allow-empty", action="store_true", help="write the report even if the period is empty"
     )
-    _hub_data(report)
+    hub_data_option(report)
 
     record = registry.command(
         "record", cmd_record_conference, "record outreach done without the devices"
@@ -164,4 +151,4 @@ def register(registry: Registry) -> None:
     conference.add_argument("--attendees", required=True, metavar="N")
     conference.add_argument("--topic", required=True)
     conference.add_argument("--place", default="")
-    _hub_data(conference)
+    hub_data_option(conference)

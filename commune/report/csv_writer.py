@@ -195,7 +195,7 @@ def _csv_bytes(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     return text.getvalue().encode("utf-8-sig")
 
 
-def write_csv(report: Report, path: Path) -> list[Path]:
+def write_csv(report: Report, path: Path) -> None:
     """A ZIP archive if ``path`` ends in .zip, otherwise a folder of CSV files."""
     files = {name: _csv_bytes(*rows) for name, rows in tables(report).items()}
     if path.suffix.lower() == ".zip":
@@ -206,10 +206,6 @@ def write_csv(report: Report, path: Path) -> list[Path]:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
         atomic_write_bytes(path, buffer.getvalue())
-        return [path]
-    path.mkdir(parents=True, exist_ok=True)
-    written = []
+        return
     for name, data in files.items():
         atomic_write_bytes(path / name, data)
-        written.append(path / name)
-    return written

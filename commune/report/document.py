@@ -7,14 +7,13 @@ the same thing in the same words. Every text comes from the hub catalogue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from commune.catalogue import MESSAGES, say
 from commune.report.broadcasts import NO_RECORD, Session, Tally
 from commune.report.fmt import vn_date, vn_dec, vn_duration, vn_int, vn_percent, vn_short, vn_time
 from commune.report.model import Report
-from commune.report.period import Period
+from commune.report.period import Period, vn_month
 from commune.report.reasons import reason_text
 
 TOP_PROCEDURES = 10
@@ -71,20 +70,6 @@ class Document:
     signer: list[str] = field(default_factory=list)  # authority, title (bold, upper case)
     signer_name: str = ""
 
-    def text(self) -> str:
-        """Every word of the document, in order (for search and tests)."""
-        parts = [line for line, _ in self.header_left]
-        parts += [self.number, *self.motto, self.date_line, self.title, *self.subject]
-        for block in self.blocks:
-            if isinstance(block, Heading | Paragraph):
-                parts.append(getattr(block, "lead", "") + block.text)
-            elif isinstance(block, Table):
-                parts.append(" | ".join(block.columns))
-                parts += [" | ".join(row) for row in block.rows]
-        parts += [self.closing, say("doc_recipients"), *self.recipients, *self.signer]
-        parts.append(self.signer_name)
-        return "\n".join(p for p in parts if p)
-
 
 # --- wording helpers ------------------------------------------------------------------------
 
@@ -109,7 +94,7 @@ def period_phrase(period: Period) -> str:
 
 def date_line(place: str, day: dt.date) -> str:
     """'Tân Lập, ngày 05 tháng 3 năm 2025' (0 before days under 10 and months 1 and 2)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    month = vn_month(day.month)
     return say("doc_date_line", place=place, day=f"{day.day:02d}", month=month, year=day.year)
 
 
@@ -613,14 +598,13 @@ def build_document(report: Report, charts: bool = True) -> Document:
     sources = ", ".join(report.devices) or say("doc_dash")
     doc.blocks.append(Paragraph(say("doc_intro", name=name, period=period_phrase(report.period))))
     doc.blocks.append(Paragraph(say("doc_sources", devices=sources), note=True))
-    sections: list[Callable[[], list[Block]]] = [
-        lambda: _broadcast_section(report, charts),
-        lambda: _conference_section(report),
-        lambda: _kiosk_section(report, charts),
-        lambda: _devices_section(report),
+    sections = [
+        _broadcast_section(report, charts),
+        _conference_section(report),
+        _kiosk_section(report, charts),
+        _devices_section(report),
     ]
-    for index, make in enumerate(sections):
-        blocks = make()
+    for index, blocks in enumerate(sections):
         first = blocks[0]
         assert isinstance(first, Heading)
         blocks[0] = Heading(f"{ROMAN[index]}. {first.text}", 1)

@@ -109,6 +109,19 @@ def _cell_para(cell: _Cell) -> DocxParagraph:
     return cell.paragraphs[0]
 
 
+def _centred_lines(
+    cell: _Cell, lines: list[tuple[str, bool]], size: float, spacing: float | None = None
+) -> None:
+    """Lines (text, bold) in capitals, centred, from the cell's first paragraph on."""
+    for index, (line, bold) in enumerate(lines):
+        paragraph = _cell_para(cell) if index == 0 else cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        if spacing is not None:
+            paragraph.paragraph_format.line_spacing = spacing
+        _run(paragraph, line.upper(), size=size, bold=bold)
+
+
 def _rule(container, left_cm: float, right_cm: float) -> None:  # noqa: ANN001
     """A short horizontal line, as under the issuing body and under the subject."""
     paragraph = _para(container, align="c", after=0)
@@ -223,14 +236,7 @@ def _masthead(doc, document: Document) -> None:  # noqa: ANN001
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, [6.2, 10.3])
     left, right = table.cell(0, 0), table.cell(0, 1)
-    first = True
-    for line, bold in document.header_left:
-        paragraph = _cell_para(left) if first else left.add_paragraph()
-        first = False
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        paragraph.paragraph_format.line_spacing = 1.0
-        _run(paragraph, line.upper(), size=13, bold=bold)
+    _centred_lines(left, document.header_left, 13, spacing=1.0)
     _rule(left, 1.9, 1.9)
     motto = _cell_para(right)
     motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -325,13 +331,7 @@ def _closing(doc, document: Document) -> None:  # noqa: ANN001
     for line in document.recipients:
         paragraph = _para(left, line, align="l", size=11, after=0, spacing=1.0)
         paragraph.paragraph_format.keep_with_next = True
-    first = True
-    for line in document.signer:
-        paragraph = _cell_para(right) if first else right.add_paragraph()
-        first = False
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        _run(paragraph, line.upper(), size=14, bold=True)
+    _centred_lines(right, [(line, True) for line in document.signer], 14)
     for _ in range(4):
         _para(right, "", align="c", after=0)
     name = _para(right, document.signer_name, align="c", bold=True, after=0)

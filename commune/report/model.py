@@ -54,15 +54,6 @@ class Report:
         )
 
 
-def policy_of(config: Config) -> Policy:
-    return Policy(
-        timezone=config.schedule.timezone,
-        quiet_hours=config.schedule.quiet_hours,
-        holidays=tuple(config.schedule.holidays),
-        audio_margin_s=config.relay.warmup_s + config.relay.tail_s,
-    )
-
-
 def build_report(
     hub: HubData, config: Config, period: Period, now: dt.datetime, number: str = ""
 ) -> Report:
@@ -70,12 +61,13 @@ def build_report(
     offline spells still running)."""
     repository = hub.repository
     since = period.begin.astimezone(dt.UTC).isoformat()
-    playlog = [r for r in repository.records(stream="playlog", since=since) if isinstance(r, dict)]
+    playlog = repository.records(stream="playlog", since=since)
     journal = repository.records(stream="journal")
     known = repository.device_ids()
     devices = sorted(set(known) | {str(r.get("device", "")) for r in playlog} - {""})
     library = hub.library.snapshot()
-    aired = broadcasts(playlog, repository.entries(), devices, period, policy_of(config), now)
+    policy = Policy.from_config(config)
+    aired = broadcasts(playlog, repository.entries(), devices, period, policy, now)
     use = kiosk_use(
         journal,
         period,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass
 
@@ -21,11 +22,18 @@ class Week:
 
     @property
     def key(self) -> str:
-        return f"{self.year}-W{self.number:02d}"
+        return week_key(self.first)
 
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+
+def moment(text: str) -> dt.datetime:
+    """An ISO 8601 instant as the devices and the hub store it; no offset means UTC.
+    Raises ValueError if ``text`` is not one."""
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def week_key(day: dt.date) -> str:
@@ -43,12 +51,12 @@ class Period:
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
-    @property
+    @functools.cached_property
     def begin(self) -> dt.datetime:
         """Local midnight at the start of the first day."""
         return dt.datetime.combine(self.first, dt.time(), tzinfo=self.zone)
 
-    @property
+    @functools.cached_property
     def end(self) -> dt.datetime:
         """Local midnight after the last day (exclusive)."""
         return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
@@ -56,9 +64,6 @@ class Period:
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
-
-    def local_day(self, instant: dt.datetime) -> dt.date:
-        return instant.astimezone(self.zone).date()
 
     def contains(self, instant: dt.datetime) -> bool:
         return self.begin <= instant < self.end
@@ -100,5 +105,9 @@ def parse_period(first: str, last: str, timezone: str, today: dt.date) -> Period
 
 def vn_date(day: dt.date) -> str:
     """A date as Vietnamese documents write it: 05/3/2025, 15/01/2025 (0 before months 1-2)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{day.day:02d}/{month}/{day.year}"
+    return f"{day.day:02d}/{vn_month(day.month)}/{day.year}"
+
+
+def vn_month(month: int) -> str:
+    """A month in a date: 01 and 02 with a leading zero (Nghị định 30/2020), 3 to 12 without."""
+    return f"{month:02d}" if month < 3 else str(month)

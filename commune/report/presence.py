@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from commune.report.period import Period
+from commune.report.period import Period, moment
 from commune.repository import Presence
 
 
@@ -44,18 +44,13 @@ class DevicePresence:
         return max(self.spells, key=lambda s: s.seconds, default=None)
 
 
-def _moment(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def device_presence(
     device: str, history: list[Presence], period: Period, until: dt.datetime
 ) -> DevicePresence:
     zone = period.zone
     begin = period.begin
     end = min(period.end, until)
-    events = sorted(((_moment(p.at), p.online) for p in history), key=lambda e: e[0])
+    events = sorted(((moment(p.at), p.online) for p in history), key=lambda e: e[0])
     before = [online for at, online in events if at < begin]
     state = before[-1] if before else None
     inside = [(at, online) for at, online in events if begin <= at < end]
