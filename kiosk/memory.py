@@ -10,9 +10,10 @@ one's widgets unreferenced) garbage cycles are collected and the heap is trimmed
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import logging
+
+from village.libc import libc
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +22,12 @@ MMAP_THRESHOLD_BYTES = 128 * 1024
 
 
 def _libc() -> ctypes.CDLL | None:
+    """glibc, or None where there is no malloc_trim/mallopt (another C library)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        c = libc()
     except OSError:
         return None
-    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    return c if hasattr(c, "malloc_trim") and hasattr(c, "mallopt") else None
 
 
 def map_large_buffers() -> bool:

@@ -8,12 +8,13 @@ its planned time.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import datetime as dt
 import threading
 import time
 from pathlib import Path
 from typing import Protocol
+
+from village.libc import libc
 
 TIME_ERROR = 5  # adjtimex(2): clock not synchronised
 TIMESYNCD_FLAG = Path("/run/systemd/timesync/synchronized")
@@ -39,9 +40,8 @@ def kernel_clock_synchronized() -> bool:
     if TIMESYNCD_FLAG.exists():
         return True
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         buffer = ctypes.create_string_buffer(512)  # larger than struct timex
-        state = libc.adjtimex(buffer)
+        state = libc().adjtimex(buffer)
     except (OSError, AttributeError):
         return False
     return state not in (-1, TIME_ERROR)
