@@ -72,7 +72,6 @@ class ManifestPublisher:
         # file -> devices just sent a manifest that adds it, until they report it applied
         self.incoming: dict[str, dict[str, int]] = {}
         self._seen: tuple[int, tuple[str, ...]] | None = None
-        self._lock = threading.Lock()  # held while publishing: never by the network thread
         self._republish = False
         self._incoming_lock = threading.Lock()
 
@@ -90,46 +89,46 @@ class ManifestPublisher:
         commune-wide push start together (and share the media blocks).
         """
         repository = self.hub.repository
-        with self._lock:
-            if self._republish:
-                self._republish = False
-                self.published.clear()
-                self._seen = None
-            seen = (repository.latest_version(), tuple(repository.device_ids()))
-            if seen == self._seen:
-                return []
-            entries = repository.entries()
-            sent: list[tuple[str, int, set[str], Outcome]] = []
-            for device in seen[1]:
-                state = desired_state(entries, device)
-                before = self.media.get(device, set())
-                self.media[device] = state.media()
-                if state.version == 0 or self.published.get(device) == state.version:
-                    continue
-                payload = self._payload(state, repository)
-                if payload is None:
-                    self.published[device] = state.version
-                    continue
-                outcome = self.session.publish(
-                    self.topics.device(device, "manifest"), payload, qos=1, retain=True
-                )
-                with self._incoming_lock:
-                    for sha in state.media() - before:
-                        self.incoming.setdefault(sha, {})[device] = state.version
-                sent.append((device, state.version, state.media(), outcome))
-            done = []
-            complete = True
-            for device, version, _media, outcome in sent:
-                if outcome.ok(10):
-                    self.published[device] = version
-                    done.append((device, version))
-                    log.info("published manifest %d for %s", version, device)
-                else:
-                    log.warning("manifest %d for %s not accepted by the broker", version, device)
-                    complete = False  # try again on the next poll
-            if complete:
-                self._seen = seen
-            return done
+        if self._republish:
+            self._republish = False
+            self.published.clear()
+            self._seen = None
+        seen = (repository.latest_version(), tuple(repository.device_ids()))
+        if seen == self._seen:
+            return []
+        entries = repository.entries()
+        sent: list[tuple[str, int, Outcome]] = []
+        for device in seen[1]:
+            state = desired_state(entries, device)
+            media = state.media()
+            before = self.media.get(device, set())
+            self.media[device] = media
+            if state.version == 0 or self.published.get(device) == state.version:
+                continue
+            payload = self._payload(state, repository)
+            if payload is None:
+                self.published[device] = state.version
+                continue
+            outcome = self.session.publish(
+                self.topics.device(device, "manifest"), payload, qos=1, retain=True
+            )
+            with self._incoming_lock:
+                for sha in media - before:
+                    self.incoming.setdefault(sha, {})[device] = state.version
+            sent.append((device, state.version, outcome))
+        done = []
+        complete = True
+        for device, version, outcome in sent:
+            if outcome.ok(10):
+                self.published[device] = version
+                done.append((device, version))
+                log.info("published manifest %d for %s", version, device)
+            else:
+                log.warning("manifest %d for %s not accepted by the broker", version, device)
+                complete = False  # try again on the next poll
+        if complete:
+            self._seen = seen
+        return done
 
     def _payload(self, state: DesiredState, repository: HubRepository) -> bytes | None:
         """The signed manifest of a state, or None if it is too large to send."""

@@ -225,7 +225,6 @@ def provision_device(
             "Restore the folder, or add --renew-missing and provision those devices again"
         )
     new_device = hub.repository.register_device(device)
-    devices = tuple(sorted({*devices, *hub.repository.device_ids()}))
     _give_back(Path(hub.root))
 
     snippet_path = broker / "credentials" / f"{device}.toml"

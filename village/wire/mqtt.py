@@ -132,8 +132,6 @@ class Session:
         self.on_message = on_message or (lambda message: None)
         self.on_connect = on_connect or (lambda session_present: None)
         self.on_disconnect = on_disconnect or (lambda reason: None)
-        self.reconnect_min_s = reconnect_min_s
-        self.reconnect_max_s = reconnect_max_s
         self.last_error = ""
         self._connected = threading.Event()
         self._attempted = threading.Event()
