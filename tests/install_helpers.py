@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.sync_helpers import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 INSTALL = REPO / "scripts" / "install.sh"
 UNINSTALL = REPO / "scripts" / "uninstall.sh"
-UNITS = REPO / "systemd"
 UNIT_DIR = Path("usr/local/lib/systemd/system")
 # Groups seeded in a test root on top of the host's: Raspberry Pi OS has gpio, render and
 # input; 'input' is left out on purpose so that the installer's skipping is tested too.
@@ -372,17 +373,7 @@ def timespan(text: str) -> float:
     return float(text)
 
 
-def python_of(root: Path) -> str:
-    return str(root / "opt" / "village" / "venv" / "bin" / "python")
-
-
 # --- a commune hub and its broker -----------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def hub_with_broker(

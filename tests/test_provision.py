@@ -22,10 +22,8 @@ PREFIX = "village/v1/xa-mau"
 
 @pytest.fixture
 def village(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
-    """Run `village …` in this process, with the provisioning command registered."""
+    """Run `village …` in this process, without the machine's configuration."""
     monkeypatch.setenv("VILLAGE_CONFIG", "/dev/null")
-    if "commune.provision" not in cli.APP_MODULES:
-        monkeypatch.setattr(cli, "APP_MODULES", (*cli.APP_MODULES, "commune.provision"))
 
     def run(*args: str) -> tuple[int, str, str]:
         status = cli.main(list(args))

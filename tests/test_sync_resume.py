@@ -22,6 +22,7 @@ from tests.sync_helpers import (
     needs_mosquitto,
     wait_until,
 )
+from village.config import Config
 from village.wire.manifest import MediaRef
 
 pytestmark = needs_mosquitto
@@ -55,6 +56,23 @@ def long_segment(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def long_ref(long_segment: Path) -> MediaRef:
+    """The long segment as the devices fetch it, in blocks of 16 KiB."""
+    sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
+    return MediaRef(sha, long_segment.stat().st_size, BLOCK)
+
+
+@pytest.fixture
+def device_config(tmp_path: Path, broker: Broker, slow_hub: HubRun) -> Config:
+    """pi-01's configuration: the test broker and hub, four blocks asked for at a time."""
+    return make_config(
+        tmp_path / "pi-01",
+        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
+        device={"id": "pi-01"},
+    )
+
+
 def held_blocks(data_dir: Path, ref: MediaRef) -> set[int]:
     have = read_block_map(data_dir / "sync" / "partial", ref)
     return {i for i, h in enumerate(have) if h}
@@ -65,17 +83,15 @@ def requests_of(hub: HubRun, sha: str) -> collections.Counter:
 
 
 def test_broker_restart_mid_transfer_resumes_from_the_blocks_held(
-    tmp_path: Path, broker: Broker, slow_hub: HubRun, long_segment: Path
+    broker: Broker,
+    slow_hub: HubRun,
+    long_segment: Path,
+    long_ref: MediaRef,
+    device_config: Config,
 ) -> None:
-    config = make_config(
-        tmp_path / "pi-01",
-        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
-        device={"id": "pi-01"},
-    )
+    config, ref, sha = device_config, long_ref, long_ref.sha256
     device = AgentRun(config).start()
     try:
-        sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
-        ref = MediaRef(sha, long_segment.stat().st_size, BLOCK)
         pushed = push_segment(slow_hub.hub, long_segment, "Bài dài", segment_id="dai")
         wait_until(lambda: len(held_blocks(config.data_dir, ref)) >= 10, 20, "10 blocks held")
 
@@ -101,15 +117,9 @@ def test_broker_restart_mid_transfer_resumes_from_the_blocks_held(
 
 
 def test_controller_restart_mid_transfer_resumes_from_the_blocks_held(
-    tmp_path: Path, broker: Broker, slow_hub: HubRun, long_segment: Path, mock_pins
+    slow_hub: HubRun, long_segment: Path, long_ref: MediaRef, device_config: Config, mock_pins
 ) -> None:
-    config = make_config(
-        tmp_path / "pi-01",
-        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
-        device={"id": "pi-01"},
-    )
-    sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
-    ref = MediaRef(sha, long_segment.stat().st_size, BLOCK)
+    config, ref, sha = device_config, long_ref, long_ref.sha256
     device = ControllerRun(config, mock_pins).start()
     try:
         pushed = push_segment(slow_hub.hub, long_segment, "Bài dài", segment_id="dai")
@@ -137,17 +147,15 @@ def test_controller_restart_mid_transfer_resumes_from_the_blocks_held(
 
 
 def test_a_newer_version_during_a_transfer_keeps_what_is_held(
-    tmp_path: Path, broker: Broker, slow_hub: HubRun, long_segment: Path, make_tone
+    slow_hub: HubRun,
+    long_segment: Path,
+    long_ref: MediaRef,
+    device_config: Config,
+    make_tone,
 ) -> None:
     """A push while the device is downloading: the new version replaces the old target at
     once, the blocks held are kept, and the download carries on without stalling."""
-    config = make_config(
-        tmp_path / "pi-01",
-        device_mqtt(broker, slow_hub, "pi-01", fetch_window=4),
-        device={"id": "pi-01"},
-    )
-    sha = hashlib.sha256(long_segment.read_bytes()).hexdigest()
-    ref = MediaRef(sha, long_segment.stat().st_size, BLOCK)
+    config, ref, sha = device_config, long_ref, long_ref.sha256
     device = AgentRun(config).start()
     try:
         push_segment(slow_hub.hub, long_segment, "Bài dài", segment_id="dai")

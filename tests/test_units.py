@@ -10,10 +10,13 @@ a watchdog interval of 2 s instead of the unit's so that a ping is seen quickly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
-import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,9 @@ from install_helpers import (
     timespan,
     verify_units,
 )
+
+from tests.conftest import write_config
+from tests.sync_helpers import wait_until
 
 pytestmark = pytest.mark.skipif(
     shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
@@ -168,10 +174,6 @@ def controller_setup(pi_root: Path, tmp_path: Path, make_tone) -> tuple[Unit, di
         "/var/lib/village": data,
         "/run/village": run,
     }
-    import tomllib
-
-    from village.config import _toml_value
-
     installed = tomllib.loads((pi_root / "etc/village/village.toml").read_text())
     installed.setdefault("paths", {}).update(
         data=str(data), control_socket=str(run / "control.sock")
@@ -179,12 +181,7 @@ def controller_setup(pi_root: Path, tmp_path: Path, make_tone) -> tuple[Unit, di
     installed.setdefault("schedule", {}).update(clock_sync="assume", quiet_hours="")
     installed.setdefault("relay", {}).update(warmup_s=0.5, tail_s=0.3)
     installed["audio"]["driver"] = "dummy"
-    lines = []
-    for section, values in installed.items():
-        lines.append(f"[{section}]")
-        lines.extend(f"{k} = {_toml_value(v)}" for k, v in values.items())
-    config = tmp_path / "village.toml"
-    config.write_text("\n".join(lines) + "\n")
+    config = write_config(tmp_path / "village.toml", installed)
 
     unit = Unit.read(pi_root / UNIT_DIR / "village-controller.service")
     env = service_env(
@@ -224,18 +221,43 @@ def start(unit: Unit, env: dict, paths: dict) -> subprocess.Popen:
     )
 
 
+@dataclass
+class Started:
+    """A unit's main process, systemd's notify socket for it, and (once stopped) its output."""
+
+    proc: subprocess.Popen
+    notify: NotifySocket
+    output: str = ""
+
+
+@contextlib.contextmanager
+def started(unit: Unit, env: dict, paths: dict) -> Iterator[Started]:
+    """The unit's ExecStart running, listened to on $NOTIFY_SOCKET; on leaving, killed if
+    still running, its output read and the last notifications collected."""
+    notify = NotifySocket(Path(env["NOTIFY_SOCKET"]))
+    run = Started(start(unit, env, paths), notify)
+    try:
+        yield run
+    finally:
+        if run.proc.poll() is None:
+            run.proc.kill()
+        run.proc.wait(10)
+        run.output = run.proc.stdout.read() if run.proc.stdout else ""
+        notify.drain()
+        notify.close()
+
+
 def on_air(env: dict, paths: dict, run: Path) -> None:
     village = str(paths["/opt/village"] / "venv" / "bin" / "village")
     done = subprocess.run(
         [village, "play-now", "tone"], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if json.loads((run / "state.json").read_text()).get("relay"):
-            return
-        time.sleep(0.05)
-    raise AssertionError("the relay did not come on")
+    wait_until(
+        lambda: json.loads((run / "state.json").read_text()).get("relay"),
+        10,
+        "the relay to come on",
+    )
 
 
 def stop_post(unit: Unit, env: dict, paths: dict) -> subprocess.CompletedProcess:
@@ -251,19 +273,13 @@ def test_controller_start_ready_watchdog_stop_relay_off(
     pi_root: Path, tmp_path: Path, make_tone
 ) -> None:
     unit, env, paths = controller_setup(pi_root, tmp_path, make_tone)
-    notify = NotifySocket(Path(env["NOTIFY_SOCKET"]))
-    proc = start(unit, env, paths)
-    try:
+    with started(unit, env, paths) as run:
+        proc, notify = run.proc, run.notify
         assert notify.wait_for("READY=1", 60, proc), f"no READY=1: {notify.messages}"
         assert notify.wait_for("WATCHDOG=1", 10, proc), f"no WATCHDOG=1: {notify.messages}"
         on_air(env, paths, paths["/run/village"])
         status = terminate(proc, timespan(unit.get("TimeoutStopSec")))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        output = proc.stdout.read() if proc.stdout else ""
-        notify.drain()
-        notify.close()
+    output = run.output
     assert status == 0, output
     said = "\n".join(notify.messages)
     assert "STOPPING=1" in said and "STATUS=on air: " in said
@@ -288,17 +304,12 @@ def test_controller_killed_on_air_stop_post_switches_relay_off(
     """SIGKILL (watchdog, TimeoutStopSec, OOM) skips the daemon's own cleanup: the relay
     stays on until ExecStopPost drives it off."""
     unit, env, paths = controller_setup(pi_root, tmp_path, make_tone)
-    notify = NotifySocket(Path(env["NOTIFY_SOCKET"]))
-    proc = start(unit, env, paths)
-    try:
+    with started(unit, env, paths) as run:
+        proc, notify = run.proc, run.notify
         assert notify.wait_for("READY=1", 60, proc), f"no READY=1: {notify.messages}"
         on_air(env, paths, paths["/run/village"])
         proc.kill()
         proc.wait(10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        notify.close()
     log = Path(env["VILLAGE_PIN_LOG"])
     assert driven(pin_events(log, "GPIO17"), proc.pid)[-1] == 0, "relay should still be on"
     state = json.loads((paths["/run/village"] / "state.json").read_text())
@@ -314,17 +325,7 @@ def test_controller_killed_on_air_stop_post_switches_relay_off(
 # --- the kiosk's and the hub's commands -----------------------------------------------------
 
 
-def notifies(package: str) -> bool:
-    """Whether the app's code talks to systemd (READY=1, WATCHDOG=1) yet."""
-    return any(
-        "village.systemd" in path.read_text(encoding="utf-8")
-        for path in (REPO / package).glob("*.py")
-    )
-
-
 def test_kiosk_start_and_stop(pi_root: Path, tmp_path: Path) -> None:
-    if not (REPO / "kiosk" / "app.py").exists():
-        pytest.skip("the kiosk is not written yet")
     data, run = tmp_path / "data", tmp_path / "run"
     for folder in (data / "journal", data / "kivy", run):
         folder.mkdir(parents=True)
@@ -345,37 +346,19 @@ def test_kiosk_start_and_stop(pi_root: Path, tmp_path: Path) -> None:
         NOTIFY_SOCKET=str(tmp_path / "notify.sock"),
         WATCHDOG_USEC="2000000",
     )
-    notify = NotifySocket(Path(env["NOTIFY_SOCKET"]))
-    proc = start(unit, env, paths)
-    try:
-        if notifies("kiosk"):
-            assert notify.wait_for("READY=1", 90, proc), f"no READY=1: {notify.messages}"
-            assert notify.wait_for("WATCHDOG=1", 10, proc), f"no WATCHDOG=1: {notify.messages}"
-        else:
-            # not wired to systemd yet: wait for the window's GL driver, then for the app
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and proc.poll() is None:
-                maps = Path(f"/proc/{proc.pid}/maps").read_text(errors="replace")
-                if "_dri.so" in maps or "libgallium" in maps:
-                    break
-                time.sleep(0.2)
-            time.sleep(5)
+    with started(unit, env, paths) as run:
+        proc, notify = run.proc, run.notify
+        assert notify.wait_for("READY=1", 90, proc), f"no READY=1: {notify.messages}"
+        assert notify.wait_for("WATCHDOG=1", 10, proc), f"no WATCHDOG=1: {notify.messages}"
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
         status = terminate(proc, timespan(unit.get("TimeoutStopSec")))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        output = proc.stdout.read() if proc.stdout else ""
-        notify.close()
-    assert status == 0, output
+    assert status == 0, run.output
     # Kivy's folder is the unit's KIVY_HOME, not ~/.kivy (HOME is the data folder here)
     assert (data / "kivy" / "config.ini").exists() and not (data / ".kivy").exists()
 
 
 @pytest.mark.skipif(shutil.which("mosquitto") is None, reason="mosquitto is not installed")
 def test_hub_start_and_stop(hub_root: Path, tmp_path: Path) -> None:
-    import tomllib
-
     hub_dir, broker_dir, port = hub_with_broker(tmp_path, devices=("watch",))
     hub_snippet = tomllib.loads((broker_dir / "credentials" / "hub-xa-mau.toml").read_text())
     watcher = tomllib.loads((broker_dir / "credentials" / "watch.toml").read_text())["mqtt"]
@@ -395,19 +378,12 @@ def test_hub_start_and_stop(hub_root: Path, tmp_path: Path) -> None:
         NOTIFY_SOCKET=str(tmp_path / "notify.sock"),
         WATCHDOG_USEC="2000000",
     )
-    notify = NotifySocket(Path(env["NOTIFY_SOCKET"]))
     with Broker(broker_dir, port) as broker:
-        proc = start(unit, env, paths)
-        try:
+        with started(unit, env, paths) as run:
+            proc, notify = run.proc, run.notify
             assert broker.wait_retained("village/v1/xa-mau/hub/status", True, watcher, 60)
-            if notifies("commune"):
-                assert notify.wait_for("READY=1", 10, proc), notify.messages
-                assert notify.wait_for("WATCHDOG=1", 10, proc), notify.messages
+            assert notify.wait_for("READY=1", 10, proc), notify.messages
+            assert notify.wait_for("WATCHDOG=1", 10, proc), notify.messages
             status = terminate(proc, timespan(unit.get("TimeoutStopSec")))
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            output = proc.stdout.read() if proc.stdout else ""
-            notify.close()
-        assert status == 0, output
+        assert status == 0, run.output
         assert broker.wait_retained("village/v1/xa-mau/hub/status", False, watcher, 20)
