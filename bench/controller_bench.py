@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -28,13 +27,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import cpu_seconds, machine, rss_mb  # noqa: E402
+
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
-
-
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def tone(folder: Path, name: str, freq: float, seconds: float, amplitude: float = 0.3) -> Path:
@@ -233,19 +230,6 @@ def bench_gaps(args: argparse.Namespace) -> dict:
 # --- idle daemon ------------------------------------------------------------------------------
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def bench_idle(args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-idle-"))
     config = work / "village.toml"
@@ -274,13 +258,13 @@ def bench_idle(args: argparse.Namespace) -> dict:
     baseline = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(10**6)"])
     try:
         time.sleep(5)  # settle
-        cpu0, base0 = _cpu_seconds(daemon.pid), _cpu_seconds(baseline.pid)
+        cpu0, base0 = cpu_seconds(daemon.pid), cpu_seconds(baseline.pid)
         t0 = time.monotonic()
         time.sleep(args.seconds)
         elapsed = time.monotonic() - t0
-        cpu = (_cpu_seconds(daemon.pid) - cpu0) / elapsed * 100
-        base_cpu = (_cpu_seconds(baseline.pid) - base0) / elapsed * 100
-        rss, base_rss = _rss_mb(daemon.pid), _rss_mb(baseline.pid)
+        cpu = (cpu_seconds(daemon.pid) - cpu0) / elapsed * 100
+        base_cpu = (cpu_seconds(baseline.pid) - base0) / elapsed * 100
+        rss, base_rss = rss_mb(daemon.pid), rss_mb(baseline.pid)
     finally:
         daemon.terminate()
         daemon.wait()

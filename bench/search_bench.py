@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import re
 import sqlite3
@@ -31,6 +29,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import machine  # noqa: E402
 from kiosk.search import SearchEngine  # noqa: E402
 from kiosk.synonyms import Synonyms  # noqa: E402
 from village.procedures import Procedure  # noqa: E402
@@ -121,10 +120,6 @@ FIELDS = [
     "Phòng cháy, chữa cháy", "Đầu tư", "Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng",
     "Cư trú", "Hộ kinh doanh", "Bảo trợ xã hội",
 ]  # fmt: skip
-
-
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def corpus(count: int, seed: int = 2024) -> list[Procedure]:

@@ -17,13 +17,14 @@ with the hub's CPU and RSS over that time.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import getpass
 import json
 import os
-import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import cpu_seconds, machine, rss_mb  # noqa: E402
 from commune.broker import BrokerPlan, hub_user, write_broker_config  # noqa: E402
 from commune.hubdata import HubData  # noqa: E402
 from controller.agent import DeviceAgent  # noqa: E402
@@ -46,29 +48,12 @@ from village.store import ContentStore  # noqa: E402
 from village.wire.topics import CommuneTopics  # noqa: E402
 
 COMMUNE = "xa-bench"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def rss_mb(pid: int, key: str = "VmRSS") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def wait_for(predicate, timeout: float, what: str, step: float = 0.01):  # noqa: ANN001, ANN201
@@ -123,12 +108,32 @@ class BenchHost:
         return dt.datetime.now(dt.UTC)
 
 
+def agent_config(
+    device: str, data_dir: Path, port: int, password: str, hub_key: str, **mqtt: Any
+) -> Config:
+    """A simulated device's configuration: the rig's broker on loopback, the hub's key."""
+    return parse_config(
+        {
+            "device": {"id": device, "commune": COMMUNE},
+            "paths": {"data": str(data_dir)},
+            "mqtt": {
+                "host": "127.0.0.1",
+                "port": port,
+                "username": device,
+                "password": password,
+                "hub_key": hub_key,
+                "reconnect_max_s": 2.0,
+                **mqtt,
+            },
+        }
+    )
+
+
 class Rig:
     """A broker with a generated configuration and a hub (``village hub``) for N devices."""
 
     def __init__(self, root: Path, devices: list[str], message_limit: int | None = None):
         self.root = root
-        self.devices = devices
         self.port = free_port()
         plan = BrokerPlan(
             out=root / "broker",
@@ -138,7 +143,7 @@ class Rig:
             run_as="root" if os.geteuid() == 0 else getpass.getuser(),
         )
         if message_limit:
-            plan = BrokerPlan(**{**plan.__dict__, "message_limit": message_limit})
+            plan = dataclasses.replace(plan, message_limit=message_limit)
         self.files = write_broker_config(plan)
         self.broker = subprocess.Popen(
             ["mosquitto", "-c", str(self.files.config)],
@@ -185,20 +190,13 @@ class Rig:
             self.hub_process = None
 
     def device_config(self, device: str, data_dir: Path, **mqtt: Any) -> Config:
-        return parse_config(
-            {
-                "device": {"id": device, "commune": COMMUNE},
-                "paths": {"data": str(data_dir)},
-                "mqtt": {
-                    "host": "127.0.0.1",
-                    "port": self.port,
-                    "username": device,
-                    "password": self.files.users[device],
-                    "hub_key": self.hub.public_key().text(),
-                    "reconnect_max_s": 2.0,
-                    **mqtt,
-                },
-            }
+        return agent_config(
+            device,
+            data_dir,
+            self.port,
+            self.files.users[device],
+            self.hub.public_key().text(),
+            **mqtt,
         )
 
     def stop(self) -> None:
@@ -280,7 +278,7 @@ def bench_throughput(args: argparse.Namespace) -> dict:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     mb = size / 1e6
-    median_ours, median_ref = median(ours), median(reference)
+    median_ours, median_ref = statistics.median(ours), statistics.median(reference)
     return {
         "bytes": size,
         "block_kib": args.block_kb,
@@ -289,17 +287,11 @@ def bench_throughput(args: argparse.Namespace) -> dict:
         "ours_transfer_s (first request to last block)": [round(x, 3) for x in transfer],
         "reference_s": [round(x, 3) for x in reference],
         "ours_mb_s": round(mb / median_ours, 1),
-        "ours_transfer_mb_s": round(mb / median(transfer), 1),
+        "ours_transfer_mb_s": round(mb / statistics.median(transfer), 1),
         "reference_mb_s": round(mb / median_ref, 1),
         "ratio (medians)": round(median_ref / median_ours, 2),
-        "ratio_transfer_only": round(median_ref / median(transfer), 2),
+        "ratio_transfer_only": round(median_ref / statistics.median(transfer), 2),
     }
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 # --- catch-up -----------------------------------------------------------------------------------
@@ -367,17 +359,9 @@ def swarm(args: argparse.Namespace) -> None:
     for index in range(args.first, args.first + args.count):
         device = f"dev-{index:03d}"
         data_dir = config_base / "devices" / device
-        config = parse_config(
-            {
-                "device": {"id": device, "commune": COMMUNE},
-                "paths": {"data": str(data_dir)},
-                "mqtt": {
-                    "host": "127.0.0.1", "port": rig_info["port"], "username": device,
-                    "password": users[device], "hub_key": rig_info["key"],
-                    "reconnect_max_s": 2.0, "status_interval_s": 60,
-                },
-            }
-        )  # fmt: skip
+        config = agent_config(
+            device, data_dir, rig_info["port"], users[device], rig_info["key"], status_interval_s=60
+        )
         agent = DeviceAgent(config, BenchHost(data_dir))
         agent.start()
         agents.append(agent)
@@ -403,6 +387,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
     swarms: list[subprocess.Popen] = []
     try:
         media = make_audio(root, args.mb)
+        size = media.stat().st_size
         segment = import_segment(rig.hub.library, media, "Bench", segment_id="bench")
         (root / "users.json").write_text(json.dumps(rig.files.users))
         hub = rig.start_hub()
@@ -479,7 +464,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
     return {
         "devices": args.devices,
         "processes": args.processes,
-        "bytes": media.stat().st_size if media.exists() else None,
+        "bytes": size,
         "seconds_until_all_applied": round(elapsed, 2),
         "hub_cpu_s": round(hub_cpu, 2),
         "hub_cpu_percent_of_one_core": round(100 * hub_cpu / elapsed, 1),

@@ -266,23 +266,24 @@ HASH=$( (cd "$STAGE" && find . -type f -print | LC_ALL=C sort | while IFS= read 
     printf '%s %s %s %s\n' "$ROLE" "$EXTRAS" "$PY_VERSION" "$(uname -m)") | sha256sum | cut -c1-12)
 VENV_NAME=venv-$HASH
 VENV=$PREFIX/$VENV_NAME
+# pip of the new virtual environment: quiet, never asking, plus the owner's options
+pip_install() {
+    # shellcheck disable=SC2086 # options are words
+    "$VENV/bin/pip" install --quiet --no-input --disable-pip-version-check \
+        ${VILLAGE_PIP_OPTIONS:-} "$@"
+}
 if [ -x "$VENV/bin/village" ] && [ -f "$VENV/.complete" ]; then
     say "Ứng dụng village $VERSION ($HASH) đã cài: giữ nguyên."
 else
     say "Cài ứng dụng village $VERSION ($HASH) vào ${VENV#"$ROOT"} (vài phút lần đầu)..."
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
-    # shellcheck disable=SC2086 # options are words
-    "$VENV/bin/pip" install --quiet --no-input --disable-pip-version-check \
-        ${VILLAGE_PIP_OPTIONS:-} "${STAGE}[$EXTRAS]" || die "pip không cài được village: bản cũ (nếu có) vẫn chạy"
+    pip_install "${STAGE}[$EXTRAS]" || die "pip không cài được village: bản cũ (nếu có) vẫn chạy"
     case "$ROLE:$(uname -m)" in
         pi:aarch64 | pi:armv7l | pi:armv6l)
             # gpiozero's preferred pin factory on Raspberry Pi OS (not a dependency of
             # gpiozero itself, and not visible from a virtual environment otherwise)
-            # shellcheck disable=SC2086
-            "$VENV/bin/pip" install --quiet --no-input --disable-pip-version-check \
-                ${VILLAGE_PIP_OPTIONS:-} lgpio ||
-                die "pip không cài được lgpio"
+            pip_install lgpio || die "pip không cài được lgpio"
             ;;
     esac
     "$VENV/bin/village" --version >/dev/null || die "bản vừa cài không chạy được"
