@@ -30,9 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import machine  # noqa: E402
-from kiosk.search import SearchEngine  # noqa: E402
-from kiosk.synonyms import Synonyms  # noqa: E402
 from village.procedures import Procedure  # noqa: E402
+from village.search import SearchEngine, Synonyms  # noqa: E402
 
 SAMPLE = REPO / "media" / "procedures" / "thu-tuc-cap-xa.json"
 SYNONYMS = REPO / "media" / "synonyms.txt"

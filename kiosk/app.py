@@ -44,10 +44,10 @@ from kiosk.session import (
     clips_muted,
     read_broadcast_state,
 )
-from kiosk.synonyms import synonyms_path
 from kiosk.widgets import Header, Notice, Overlay
 from village.clock import Clock, SystemClock
 from village.config import Config
+from village.search import synonyms_path
 from village.store import ContentStore
 from village.systemd import Watchdog, notify
 

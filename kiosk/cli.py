@@ -93,9 +93,8 @@ def cmd_import_clip(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_search(args: argparse.Namespace, config: Config) -> int:
     """Search as the kiosk does; writes no journal (only the kiosk does)."""
-    from kiosk.search import SearchEngine
-    from kiosk.synonyms import Synonyms, synonyms_path
     from village.procedures import load_procedures
+    from village.search import SearchEngine, Synonyms, synonyms_path
     from village.store import ContentStore
 
     engine = SearchEngine(
@@ -123,7 +122,7 @@ def cmd_kiosk(args: argparse.Namespace, config: Config) -> int:
         return EXIT_BAD_INPUT
     if args.screenshot:
         from kiosk.content import ContentWatcher, resolve_screen
-        from kiosk.synonyms import synonyms_path
+        from village.search import synonyms_path
         from village.store import ContentStore
 
         # check the screen against the content before a window opens

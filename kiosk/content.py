@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.errors import ScreenSpecError
-from kiosk.search import SearchEngine
-from kiosk.synonyms import Synonyms
 from village.content import Clip
 from village.errors import StoreError
 from village.procedures import Procedure, fold_key, procedures_of
+from village.search import SearchEngine, Synonyms
 from village.store import ContentStore, Snapshot
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.search import SearchEngine, edits1
-from kiosk.synonyms import Synonyms, shipped_synonyms_path
 from tests.kiosk_helpers import REPO, SAMPLE_PROCEDURES, base_env
 from village.procedures import Procedure, fold
+from village.search import SearchEngine, Synonyms, edits1, shipped_synonyms_path
 
 KHAI_SINH = "1.001193"
 KET_HON = "1.000894"

@@ -8,8 +8,8 @@ from kivy.utils import escape_markup
 from kiosk import keyboard
 from kiosk.catalogue import t
 from kiosk.screens import KioskScreen
-from kiosk.search import SearchHit
 from kiosk.widgets import ProcedureButton, WrapLabel
+from village.search import SearchHit
 
 
 class SearchScreen(KioskScreen):

@@ -1,5 +1,6 @@
 """Searching procedures as citizens type: no accents needed, one typo forgiven, codes and
-citizens' own words understood. Pure Python and NumPy; the kiosk and ``village search`` use it.
+citizens' own words understood. Pure Python and NumPy; the kiosk, ``village search``, the hub and
+the public site use it.
 
 The index is built once per content version: every word (folded: lower case, no diacritics,
 ``đ`` -> ``d``) maps to the procedures it occurs in with a weight (in the name, the field, or
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.synonyms import Synonyms
 from village.procedures import Procedure, fold
+from village.search.synonyms import Synonyms
 
 # Weight of a word by where it occurs in a procedure.
 NAME_WEIGHT = 1.0

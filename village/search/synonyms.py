@@ -132,19 +132,22 @@ class Synonyms:
         return variants
 
 
+_REPO = Path(__file__).resolve().parents[2]  # village/search/synonyms.py -> the checkout
+
+
 def shipped_synonyms_path() -> Path:
     """``media/synonyms.txt`` shipped with the project."""
     configured = os.environ.get("VILLAGE_MEDIA")
     if configured:
         return Path(configured) / "synonyms.txt"
     for candidate in (
-        Path(__file__).resolve().parent.parent / "media",
+        _REPO / "media",
         Path("/opt/village/media"),
         Path("/usr/share/village/media"),
     ):
         if (candidate / "synonyms.txt").is_file():
             return candidate / "synonyms.txt"
-    return Path(__file__).resolve().parent.parent / "media" / "synonyms.txt"
+    return _REPO / "media" / "synonyms.txt"
 
 
 def synonyms_path(configured: str) -> Path:
