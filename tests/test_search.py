@@ -231,3 +231,42 @@ def test_village_search_json_writes_no_journal(tmp_path: Path) -> None:
     table = search("ket hon")
     assert KET_HON in table.stdout and "Đăng ký kết hôn".lower() in table.stdout.lower()
     assert not (data / "journal").exists(), "only the kiosk writes its journal"
+
+
+BOUNDED_BUILD = """
+import resource, sys
+limit = 400 << 20
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+from village.procedures import Procedure
+from village.search import SearchEngine
+
+long_word = "nghieng" * 1_500_000  # one 10.5 MB word
+procedures = [
+    Procedure(code="9.000001", name="Đăng ký " + long_word, field="Hộ tịch"),
+    Procedure(code="9.000002", name="Đăng ký khai sinh", field="Hộ tịch",
+              steps=tuple("x" * 100_000 + str(n) for n in range(20))),
+]
+engine = SearchEngine(procedures)
+for query in ("nghiengnghieng", "dang ky khai sinh", "dang ky " + "nghieng" * 1_000_000):
+    print(engine.search(query)[0].code)
+"""
+
+
+def test_a_ten_megabyte_word_is_indexed_in_bounded_memory(tmp_path: Path) -> None:
+    # every prefix of every word was kept: 10 MB of one word needed ~11 GB; now a word costs
+    # what its first letters cost, and a query is read up to a bound
+    import subprocess
+    import sys
+
+    env = base_env(tmp_path) | {"OPENBLAS_NUM_THREADS": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", BOUNDED_BUILD],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["9.000001", "9.000002", "9.000001"]

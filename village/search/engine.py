@@ -45,6 +45,11 @@ RELATIVE_CUT = 0.2  # hits scoring under this share of the best are noise
 PREFIX_CACHE_SIZE = 4096  # longer prefixes kept, oldest dropped first
 DENSE_CACHE_BYTES = 24 << 20  # recent query words as whole-corpus vectors
 SHORT_PREFIX = 2  # prefixes this short are all worked out when the index is built
+# Bounds on what one word costs, whatever a procedure file holds: a word is indexed and
+# matched by its first MAX_WORD_LENGTH letters (the longest Vietnamese syllable has seven),
+# so the index keeps at most MAX_WORD_LENGTH prefixes per word.
+MAX_WORD_LENGTH = 32
+MAX_QUERY_LENGTH = 256  # characters of a query read; the rest is ignored
 
 # Words citizens add around what they look for ("làm thủ tục xin … cho con").
 STOPWORDS = frozenset(
@@ -60,7 +65,12 @@ _CODE_CHARS = re.compile(r"[\d.-]")
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    """Folded words, each cut to ``MAX_WORD_LENGTH`` (without copying a long one whole)."""
+    folded = fold(text)
+    return [
+        folded[m.start() : min(m.end(), m.start() + MAX_WORD_LENGTH)]
+        for m in _WORD.finditer(folded)
+    ]
 
 
 def edits1(word: str) -> set[str]:
@@ -317,6 +327,7 @@ class SearchEngine:
         """The best matches for what is typed so far, best first (at most ``limit``)."""
         if not self.size:
             return []
+        query = query[:MAX_QUERY_LENGTH]
         tokens = words(query)
         if not tokens:
             return []
