@@ -8,7 +8,16 @@ CONTROLLER = ["pygame==2.6.1", "gpiozero>=2.0,<3", "numpy>=1.24"]
 KIOSK = ["kivy[base]==2.3.1", "ffpyplayer>=4.5,<5", "qrcode>=7.4", "openpyxl>=3.1"]
 SYNC = ["paho-mqtt>=2.1,<3", "cryptography>=41"]
 REPORT = ["python-docx>=1.1", "reportlab>=4.0", "matplotlib>=3.7"]
-TEST = ["pytest>=7.4", "ruff>=0.5"]
+CONSOLE = [
+    "starlette>=0.40,<2",
+    "uvicorn>=0.30",
+    "jinja2>=3.1",
+    "python-multipart>=0.0.9",
+    "argon2-cffi>=23.1",
+    "pyotp>=2.9",
+    "qrcode>=7.4",
+]
+TEST = ["pytest>=7.4", "ruff>=0.5", "playwright==1.65.2", "httpx>=0.27"]
 
 setup(
     name="village",
@@ -19,7 +28,11 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["village*", "controller*", "kiosk*", "commune*"]),
     include_package_data=True,
-    package_data={"kiosk": ["*.kv", "screens/*.kv", "data/*"], "village": ["defaults/*"]},
+    package_data={
+        "kiosk": ["*.kv", "screens/*.kv", "data/*"],
+        "village": ["defaults/*"],
+        "commune": ["console/templates/*.html", "console/static/*"],
+    },
     install_requires=[
         "tinydb>=4.8,<5",
         "python-dateutil>=2.8",
@@ -31,7 +44,8 @@ setup(
         "kiosk": KIOSK,
         "sync": SYNC,
         "report": REPORT,
-        "all": CONTROLLER + KIOSK + SYNC + REPORT,
+        "console": CONSOLE,
+        "all": CONTROLLER + KIOSK + SYNC + REPORT + CONSOLE,
         "test": TEST,
     },
     entry_points={"console_scripts": ["village=village.cli:main"]},

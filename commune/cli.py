@@ -508,6 +508,9 @@ def register(registry: Registry) -> None:
     key = hub_sub.add_parser("key", help="print the public key devices are provisioned with")
     key.set_defaults(handler=cmd_hub_key)
     hub_data_option(key)
+    from commune.console.cli import register_user_commands
+
+    register_user_commands(hub_sub, hub_data_option)
 
     push = registry.command("push", cmd_push_segment, "send content to the commune's devices")
     push_sub = push.add_subparsers(dest="push_kind", metavar="KIND", required=True)

@@ -15,8 +15,8 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from commune.block_server import BlockServer
 from commune.broker import hub_user
@@ -42,6 +42,15 @@ SESSION_EXPIRY_S = 24 * 3600
 INBOX = 10_000
 
 Event = Callable[[str, dict[str, Any]], None]
+
+
+class Service(Protocol):
+    """Something the hub process also runs (the web console): started after the daemon,
+    stopped before it."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def alive(self) -> bool: ...
 
 
 def endpoint_from(config: Config, default_user: str) -> Endpoint:
@@ -178,8 +187,15 @@ class ManifestPublisher:
 
 
 class HubDaemon:
-    def __init__(self, config: Config, hub: HubData, on_event: Event | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        hub: HubData,
+        on_event: Event | None = None,
+        services: Sequence[Service] = (),
+    ) -> None:
         self.config = config
+        self.services = list(services)
         self.hub = hub
         self.commune = hub.commune
         self.topics = CommuneTopics(self.commune)
@@ -223,10 +239,14 @@ class HubDaemon:
             thread.start()
             self._threads.append(thread)
         self.session.start()
+        for service in self.services:
+            service.start()
         log.info("hub for commune %s started (%s)", self.commune, self.session.endpoint.describe())
 
     def stop(self) -> None:
         self.shutdown.set()
+        for service in reversed(self.services):
+            service.stop()
         offline = Message(self.topics.hub_status, codec.encode(hub_status(False)), retained=True)
         self.session.close(final=offline)
         self.blocks.stop()
@@ -250,7 +270,9 @@ class HubDaemon:
         notify("READY=1", f"STATUS=hub of commune {self.commune}")
         try:
             while not self.shutdown.wait(1.0):
-                if all(thread.is_alive() for thread in self._threads):
+                if all(thread.is_alive() for thread in self._threads) and all(
+                    service.alive() for service in self.services
+                ):
                     watchdog.beat()  # a dead worker thread lets systemd restart the hub
         finally:
             notify("STOPPING=1")
@@ -392,4 +414,9 @@ class HubDaemon:
 def run_hub(config: Config, hub: HubData) -> int:
     if not config.mqtt.host:
         raise HubError("no broker configured: set [mqtt] host (and the hub's user and password)")
-    return HubDaemon(config, hub).run()
+    services: list[Service] = []
+    if config.console.enabled:
+        from commune.console.service import console_service
+
+        services.append(console_service(config, hub))
+    return HubDaemon(config, hub, services=services).run()

@@ -392,6 +392,29 @@ class ReportSettings:
     )
 
 
+@dataclass(frozen=True)
+class ConsoleSettings:
+    enabled: bool = setting(True, "Serve the staff web console from 'village hub'")
+    host: str = setting(
+        "127.0.0.1",
+        "Address the console listens on; any address but loopback needs cert_file and key_file",
+    )
+    port: int = setting(8443, "Port of the console", check=between(1, 65535))
+    cert_file: str = setting(
+        "", "HTTPS certificate (from 'village broker ca server --name console'); empty: HTTP"
+    )
+    key_file: str = setting("", "Private key of the HTTPS certificate")
+    idle_minutes: float = setting(
+        30.0, "A session ends after this long without a request (minutes)", check=between(1, 1440)
+    )
+    upload_mb: int = setting(
+        200, "Largest file staff may upload (MB); larger ones are refused", check=between(1, 4096)
+    )
+    offline_alert_minutes: float = setting(
+        30.0, "Warn when a device has been offline this long (minutes)", check=at_least(1)
+    )
+
+
 SECTIONS: dict[str, type] = {
     "device": DeviceSettings,
     "paths": PathSettings,
@@ -404,6 +427,7 @@ SECTIONS: dict[str, type] = {
     "kiosk": KioskSettings,
     "hub": HubSettings,
     "report": ReportSettings,
+    "console": ConsoleSettings,
 }
 
 
@@ -420,6 +444,7 @@ class Config:
     kiosk: KioskSettings
     hub: HubSettings
     report: ReportSettings
+    console: ConsoleSettings
     source: str = "(defaults)"
 
     @property

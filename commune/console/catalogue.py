@@ -1,0 +1,350 @@
+"""Everything the console says to staff, in Vietnamese: the console's one catalogue.
+
+Keys are English; values are ``str.format`` strings. Device refusal reasons and play-log
+outcomes are the hub's own words (``commune.catalogue``), looked up through ``reason`` and
+``t`` here so that pages and commands say the same thing.
+"""
+
+from __future__ import annotations
+
+from commune import catalogue as hub_catalogue
+
+MESSAGES: dict[str, str] = {
+    # frame
+    "app_name": "Bảng điều khiển xã",
+    "app_commune": "Xã {commune}",
+    "skip_to_content": "Bỏ qua menu",
+    "menu": "Menu",
+    "signed_in_as": "{name}",
+    "logout": "Đăng xuất",
+    "my_account": "Tài khoản",
+    "noscript_refresh": "Trang không tự cập nhật khi tắt JavaScript: tải lại trang để xem mới.",
+    # menu
+    "nav_devices": "Thiết bị",
+    "nav_broadcasts": "Nhật ký phát thanh",
+    "nav_send": "Phát ngay",
+    "nav_report": "Báo cáo",
+    "nav_users": "Người dùng",
+    "nav_audit": "Nhật ký thao tác",
+    # refusals
+    "refused_title": "Không thực hiện được",
+    "refused_session": "Phiên làm việc đã hết hạn hoặc chưa đăng nhập. Hãy đăng nhập lại.",
+    "refused_role": "Tài khoản của bạn không có quyền dùng chức năng này.",
+    "refused_csrf": (
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ (mã bảo vệ không khớp). Tải lại trang rồi thử lại."
+    ),
+    "refused_origin": "Yêu cầu không đến từ trang của bảng điều khiển nên bị từ chối.",
+    "refused_internal": "Đã xảy ra lỗi trong máy chủ xã. Thử lại sau; nếu vẫn lỗi, báo quản trị.",
+    "refused_not_found": "Không tìm thấy trang này.",
+    "back_home": "Về trang chính",
+    "login_again": "Đăng nhập",
+    # forms and uploads
+    "form_too_large": "Biểu mẫu quá lớn.",
+    "form_malformed": "Biểu mẫu gửi lên không đúng định dạng.",
+    "form_too_many_fields": "Biểu mẫu có quá nhiều trường.",
+    "form_too_many_files": "Mỗi lần chỉ được tải lên tối đa {count} tệp.",
+    "form_field_too_large": "Một trường của biểu mẫu quá dài.",
+    "upload_too_large": (
+        "Tệp quá lớn: chỉ nhận tệp đến {limit} MB. Tệp chưa được lưu; hãy chọn tệp nhỏ hơn "
+        "hoặc nhờ quản trị tăng giới hạn ([console] upload_mb)."
+    ),
+    "upload_too_large_client": "Tệp «{name}» lớn hơn {limit} MB nên không tải lên được.",
+    # login
+    "login_title": "Đăng nhập",
+    "login_name": "Tên đăng nhập",
+    "login_password": "Mật khẩu",
+    "login_submit": "Đăng nhập",
+    "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
+    "login_throttled": (
+        "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút, hoặc nhờ quản trị giúp."
+    ),
+    "login_expired": "Phiên làm việc đã hết hạn. Hãy đăng nhập lại.",
+    "login_out": "Bạn đã đăng xuất.",
+    "totp_title": "Mã xác thực",
+    "totp_prompt": "Nhập mã 6 chữ số trong ứng dụng xác thực trên điện thoại.",
+    "totp_code": "Mã xác thực",
+    "totp_submit": "Xác nhận",
+    "totp_failed": "Mã xác thực không đúng hoặc đã dùng.",
+    # account
+    "account_title": "Tài khoản của tôi",
+    "account_roles": "Vai trò",
+    "account_password_title": "Đổi mật khẩu",
+    "account_password_current": "Mật khẩu hiện tại",
+    "account_password_new": "Mật khẩu mới",
+    "account_password_again": "Nhập lại mật khẩu mới",
+    "account_password_submit": "Đổi mật khẩu",
+    "account_password_changed": "Đã đổi mật khẩu.",
+    "account_password_wrong": "Mật khẩu hiện tại không đúng.",
+    "account_password_mismatch": "Hai lần nhập mật khẩu mới không giống nhau.",
+    "account_must_change": "Quản trị đã đặt mật khẩu cho bạn: hãy đổi mật khẩu trước khi làm việc.",
+    "account_totp_title": "Xác thực hai bước",
+    "account_totp_on": "Đang bật: mỗi lần đăng nhập cần mã từ ứng dụng xác thực.",
+    "account_totp_off_state": "Đang tắt.",
+    "account_totp_enrol": "Bật xác thực hai bước",
+    "account_totp_scan": (
+        "Quét mã QR bằng ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…), "
+        "hoặc nhập khoá dưới đây, rồi nhập mã 6 chữ số ứng dụng hiện ra."
+    ),
+    "account_totp_secret": "Khoá",
+    "account_totp_confirm": "Xác nhận và bật",
+    "account_totp_enabled": "Đã bật xác thực hai bước.",
+    "account_totp_disable": "Tắt xác thực hai bước",
+    "account_totp_disabled": "Đã tắt xác thực hai bước.",
+    "account_bad_name": (
+        "Tên đăng nhập «{name}» không hợp lệ: dùng 2–32 ký tự a-z, 0-9, '.', '-', '_', "
+        "bắt đầu bằng chữ hoặc số."
+    ),
+    "account_short_password": "Mật khẩu phải có ít nhất {count} ký tự.",
+    "account_long_password": "Mật khẩu dài quá {count} ký tự.",
+    "account_password_is_name": "Mật khẩu không được trùng tên đăng nhập.",
+    "account_no_roles": "Tài khoản cần ít nhất một vai trò.",
+    "account_exists": "Tài khoản «{name}» đã có.",
+    "account_unknown": "Không có tài khoản «{name}».",
+    "account_bad_role": "Vai trò không hợp lệ: {value}. Chọn trong: {roles}.",
+    "account_last_admin": "Không thể bỏ quyền hay khoá quản trị viên cuối cùng.",
+    # roles
+    "role_admin": "Quản trị",
+    "role_publisher": "Đăng thủ tục, video",
+    "role_radio": "Phát thanh",
+    "role_emergency": "Phát khẩn cấp",
+    "role_viewer": "Xem, báo cáo",
+    # devices
+    "devices_title": "Thiết bị",
+    "devices_none": "Chưa có thiết bị nào kết nối với máy chủ xã.",
+    "devices_summary": "{online}/{total} thiết bị trực tuyến · {alerts} cảnh báo",
+    "devices_updated": "Cập nhật lúc {time}",
+    "col_device": "Thiết bị",
+    "col_state": "Trạng thái",
+    "col_last_seen": "Liên lạc lần cuối",
+    "col_version": "Phiên bản nội dung",
+    "col_relay": "Loa",
+    "col_disk": "Đĩa trống",
+    "col_clock": "Đồng hồ",
+    "col_last_broadcast": "Buổi phát gần nhất",
+    "col_alerts": "Cảnh báo",
+    "state_online": "Trực tuyến",
+    "state_offline": "Ngoại tuyến",
+    "relay_on": "Đang phát",
+    "relay_on_title": "Đang phát «{title}»",
+    "relay_off": "Tắt",
+    "clock_ok": "Đã đồng bộ",
+    "clock_bad": "Chưa đồng bộ",
+    "unknown": "—",
+    "version_applied": "{version}",
+    "version_pending": "{applied} (cần {wanted})",
+    "alert_offline": "Ngoại tuyến từ {since} ({duration})",
+    "alert_missed": "Bỏ lỡ buổi phát «{title}» lúc {time}{why}",
+    "alert_partial": "Chỉ phát một phần buổi «{title}» lúc {time}{why}",
+    "alert_why": ": {reason}",
+    "alert_refused": "Không áp dụng phiên bản {version}: {reason}",
+    "alert_fetching": "Đang tải phiên bản {version} ({percent}%)",
+    "alert_waiting": "Chưa nhận phiên bản {version}",
+    "alert_waiting_offline": "Chưa nhận phiên bản {version} (thiết bị ngoại tuyến)",
+    "alert_clock": "Đồng hồ chưa đồng bộ: các buổi phát thường bị hoãn",
+    "duration_minutes": "{n} phút",
+    "duration_hours": "{h} giờ {m} phút",
+    "duration_days": "{d} ngày {h} giờ",
+    # broadcasts
+    "broadcasts_title": "Nhật ký phát thanh",
+    "filter_device": "Thiết bị",
+    "filter_all_devices": "Tất cả thiết bị",
+    "filter_from": "Từ ngày",
+    "filter_to": "Đến ngày",
+    "filter_outcome": "Kết quả",
+    "filter_all_outcomes": "Tất cả",
+    "filter_submit": "Lọc",
+    "download_csv": "Tải về (CSV)",
+    "broadcasts_count": "{count} buổi phát",
+    "broadcasts_shown": "{count} buổi phát; hiện {shown} buổi gần nhất (tải CSV để xem hết).",
+    "broadcasts_none": "Không có buổi phát nào khớp bộ lọc.",
+    "broadcasts_bad_date": "Ngày «{text}» không hợp lệ: chọn ngày trên lịch hoặc viết 2025-03-31.",
+    "broadcasts_bad_range": "«Đến ngày» phải từ «Từ ngày» trở đi.",
+    "col_planned": "Giờ dự kiến",
+    "col_title": "Buổi phát",
+    "col_priority": "Mức",
+    "col_trigger": "Hình thức",
+    "col_outcome": "Kết quả",
+    "col_relay_times": "Loa bật → tắt",
+    "col_reason": "Ghi chú",
+    "col_segments": "Bài đã phát",
+    "csv_name": "nhat-ky-phat-thanh-{first}-{last}.csv",
+    # send
+    "send_title": "Phát ngay",
+    "send_devices": "Thiết bị nhận lệnh",
+    "send_all_devices": "Toàn xã (mọi thiết bị)",
+    "send_segments": "Bài phát",
+    "send_no_segments": "Máy chủ xã chưa có bài phát thanh nào: hãy thêm bài trước.",
+    "send_title_field": "Tiêu đề buổi phát",
+    "send_priority": "Mức",
+    "send_play": "Phát ngay",
+    "send_stop": "Dừng phát",
+    "send_stop_help": "Dừng buổi đang phát trên các thiết bị đã chọn.",
+    "send_emergency_title": "Phát khẩn cấp",
+    "send_emergency_help": (
+        "Phát khẩn cấp ngắt mọi buổi đang phát và phát cả trong giờ yên tĩnh. Cần ghi rõ lý do; "
+        "bước sau sẽ hỏi xác nhận."
+    ),
+    "send_reason": "Lý do",
+    "send_emergency_next": "Tiếp tục…",
+    "send_need_segments": "Chọn ít nhất một bài để phát.",
+    "send_need_reason": "Phát khẩn cấp cần ghi lý do.",
+    "send_confirm_title": "Xác nhận phát khẩn cấp",
+    "send_confirm_lead": "Bạn sắp phát khẩn cấp. Loa sẽ bật ngay, kể cả trong giờ yên tĩnh.",
+    "send_confirm_button": "Xác nhận phát khẩn cấp",
+    "send_confirm_cancel": "Huỷ",
+    "send_confirm_expired": "Bước xác nhận đã hết hạn hoặc không hợp lệ: hãy làm lại từ đầu.",
+    "send_result_title": "Kết quả gửi lệnh",
+    "send_result_lead": "{action} (mức {priority}) lúc {time} — {actor}",
+    "send_result_reason": "Lý do: {reason}",
+    "send_result_expires": "Lệnh còn hiệu lực đến {time}.",
+    "send_answer_waiting": "Đang chờ trả lời…",
+    "send_answer_offline": "Ngoại tuyến — lệnh sẽ đến nếu thiết bị kết nối trước khi hết hạn",
+    "send_answer_expired": "Lệnh hết hạn trước khi thiết bị nhận",
+    "send_answer_no_reply": "Không trả lời",
+    "send_answer_started": "✓ Đã bắt đầu phát",
+    "send_answer_stopped": "✓ Đã dừng buổi phát",
+    "send_answer_idle": "✓ Không có buổi nào đang phát",
+    "send_answer_refused": "✗ Từ chối: {reason}",
+    "send_hub_not_running": (
+        "Dịch vụ máy chủ xã không chạy: lệnh đã lưu và sẽ được gửi khi dịch vụ chạy lại."
+    ),
+    "send_recent": "Các lệnh gần đây",
+    "send_none_recent": "Chưa gửi lệnh nào.",
+    "banner_emergency": "ĐANG PHÁT KHẨN CẤP: «{title}» — {actor}, lúc {time}",
+    "banner_reason": "Lý do: {reason}",
+    "banner_on_air": "Loa đang bật: {devices}",
+    "banner_waiting": "Đang chờ thiết bị bật loa",
+    "banner_details": "Xem chi tiết",
+    "action_play-now": "Phát ngay",
+    "action_stop": "Dừng phát",
+    "action_emergency": "Phát khẩn cấp",
+    # report
+    "report_title": "Báo cáo tuyên truyền",
+    "report_period": "Kỳ báo cáo",
+    "report_from": "Từ ngày",
+    "report_to": "Đến ngày",
+    "report_format": "Định dạng",
+    "report_number": "Số văn bản (nếu có)",
+    "report_allow_empty": "Vẫn tạo khi không có dữ liệu",
+    "report_submit": "Tạo báo cáo",
+    "report_help": "Báo cáo được tạo từ nhật ký thiết bị gửi về và các hội nghị nhập dưới đây.",
+    "report_busy": "Đang tạo một báo cáo khác: hãy thử lại sau ít phút.",
+    "report_failed": "Không tạo được báo cáo: {detail}",
+    "report_timeout": "Tạo báo cáo quá lâu nên đã dừng.",
+    "format_docx": "Word (DOCX)",
+    "format_pdf": "PDF",
+    "format_html": "Trang web (HTML)",
+    "format_csv": "Bảng số liệu (CSV, nén ZIP)",
+    "conference_title": "Hội nghị tuyên truyền",
+    "conference_date": "Ngày",
+    "conference_attendees": "Số người dự",
+    "conference_topic": "Nội dung",
+    "conference_place": "Địa điểm",
+    "conference_submit": "Ghi hội nghị",
+    "conference_added": "Đã ghi hội nghị ngày {day}.",
+    "conference_none": "Chưa ghi hội nghị nào.",
+    # users
+    "users_title": "Người dùng",
+    "users_add": "Thêm người dùng",
+    "users_name": "Tên đăng nhập",
+    "users_display": "Họ tên",
+    "users_roles": "Vai trò",
+    "users_password": "Mật khẩu ban đầu",
+    "users_password_help": (
+        "Ít nhất 10 ký tự; người dùng phải đổi mật khẩu khi đăng nhập lần đầu."
+    ),
+    "users_submit": "Thêm",
+    "users_added": "Đã thêm tài khoản «{name}».",
+    "users_state": "Trạng thái",
+    "users_active": "Đang dùng",
+    "users_disabled": "Đã khoá",
+    "users_totp": "Hai bước",
+    "users_edit": "Sửa",
+    "users_save_roles": "Lưu vai trò",
+    "users_roles_saved": "Đã lưu vai trò của «{name}».",
+    "users_reset_password": "Đặt lại mật khẩu",
+    "users_password_reset": (
+        "Đã đặt mật khẩu mới cho «{name}»; mọi phiên của người này đã kết thúc."
+    ),
+    "users_disable": "Khoá tài khoản",
+    "users_enable": "Mở khoá",
+    "users_disabled_done": "Đã khoá «{name}»; mọi phiên của người này đã kết thúc.",
+    "users_enabled_done": "Đã mở khoá «{name}».",
+    "users_totp_reset": "Tắt xác thực hai bước",
+    "users_totp_reset_done": "Đã tắt xác thực hai bước của «{name}».",
+    "yes": "Có",
+    "no": "Không",
+    # audit
+    "audit_title": "Nhật ký thao tác",
+    "audit_actor": "Người thực hiện",
+    "audit_action": "Thao tác",
+    "audit_all": "Tất cả",
+    "audit_none": "Chưa có thao tác nào.",
+    "audit_older": "Cũ hơn →",
+    "col_time": "Thời điểm",
+    "col_actor": "Người thực hiện",
+    "col_address": "Địa chỉ",
+    "col_action": "Thao tác",
+    "col_target": "Đối tượng",
+    "col_detail": "Chi tiết",
+    "audit_login": "Đăng nhập",
+    "audit_login-failed": "Đăng nhập sai",
+    "audit_login-throttled": "Đăng nhập bị chặn tạm thời",
+    "audit_totp-failed": "Sai mã xác thực",
+    "audit_logout": "Đăng xuất",
+    "audit_password": "Đổi mật khẩu",
+    "audit_totp-on": "Bật xác thực hai bước",
+    "audit_totp-off": "Tắt xác thực hai bước",
+    "audit_user-add": "Thêm người dùng",
+    "audit_user-roles": "Đổi vai trò",
+    "audit_user-password": "Đặt lại mật khẩu",
+    "audit_user-disable": "Khoá tài khoản",
+    "audit_user-enable": "Mở khoá tài khoản",
+    "audit_user-totp-off": "Tắt xác thực hai bước của người khác",
+    "audit_command": "Gửi lệnh",
+    "audit_emergency": "Phát khẩn cấp",
+    "audit_publish": "Đăng nội dung",
+    "audit_report": "Tạo báo cáo",
+    "audit_conference": "Ghi hội nghị",
+    # command line
+    "cli_user_added": "Đã tạo tài khoản «{name}» ({roles}).",
+    "cli_users_header": (
+        "Tên đăng nhập     Họ tên                    Vai trò                         "
+        "Trạng thái  Hai bước"
+    ),
+    "cli_users_none": (
+        "Chưa có tài khoản nào: tạo quản trị viên đầu tiên bằng "
+        "«village hub user add TÊN --role admin»."
+    ),
+    "cli_password_prompt": "Mật khẩu cho «{name}»: ",
+    "cli_password_again": "Nhập lại: ",
+    "cli_password_mismatch": "Hai lần nhập không giống nhau.",
+    "cli_password_set": "Đã đặt mật khẩu mới cho «{name}»; mọi phiên của người này đã kết thúc.",
+    "cli_disabled": "Đã khoá «{name}».",
+    "cli_enabled": "Đã mở khoá «{name}».",
+    "cli_roles_set": "Vai trò của «{name}»: {roles}.",
+    "cli_totp_off": "Đã tắt xác thực hai bước của «{name}».",
+    "cli_no_tty": "Không có bàn phím để nhập mật khẩu: dùng --password-stdin.",
+    # server
+    "server_plain_http": (
+        "Bảng điều khiển nghe trên {host} mà không có HTTPS: chỉ được dùng HTTP trên địa chỉ "
+        "loopback (127.0.0.1). Đặt [console] cert_file và key_file (tạo bằng «village broker "
+        'ca server --name console …»), hoặc host = "127.0.0.1".'
+    ),
+    "server_cert_missing": "Không đọc được chứng thư HTTPS {path}: {detail}",
+    "server_cert_pair": "[console] cert_file và key_file phải đặt cùng nhau.",
+    "server_cannot_listen": "Bảng điều khiển không mở được cổng {host}:{port}.",
+}
+
+
+def t(message_key: str, /, **values: object) -> str:
+    """A console text; the hub's catalogue answers keys the console does not define."""
+    text = MESSAGES.get(message_key)
+    if text is None:
+        text = hub_catalogue.MESSAGES[message_key]
+    return text.format(**values) if values else text
+
+
+def reason(code: str, detail: str = "") -> str:
+    """A device's refusal reason in staff words (the hub's catalogue)."""
+    return hub_catalogue.reason(code, detail)
