@@ -261,6 +261,8 @@ def page(
                 _set_cookie(visit, response)
             return response
 
+        endpoint.permission = permission  # type: ignore[attr-defined] # read by the tests
+        endpoint.public = public  # type: ignore[attr-defined]
         return endpoint
 
     return wrap
