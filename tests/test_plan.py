@@ -420,3 +420,110 @@ def test_plan_command_on_the_default_plan(data_dir: Path) -> None:
     assert {s["priority"] for s in slots} == {"ordinary"}
     bad = run_village("--data", str(data_dir), "plan", "--from", "2021-13-01", "--to", "2021-03-07")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+# --- a plan never stops the broadcasts ----------------------------------------------------------
+
+
+def plan_with(rule: str = "", **fields) -> Plan:
+    values = {"id": "thu", "title": "Buổi thử", "dtstart": "2021-03-01T06:30:00", "rrule": rule}
+    return Plan(**{**values, **fields})
+
+
+@pytest.mark.parametrize(
+    ("rule", "fields", "words"),
+    [
+        ("FREQ=DAILY;INTERVAL=0", {}, "INTERVAL=0"),
+        ("FREQ=SECONDLY", {}, "từng giây"),
+        ("FREQ=MINUTELY;INTERVAL=30", {}, "từng phút"),
+        ("FREQ=HOURLY;BYMINUTE=0,30", {"slot_minutes": 15}, "48 buổi một ngày"),
+        ("FREQ=DAILY;BYHOUR=6,7;BYMINUTE=0,10", {"slot_minutes": 15}, "cách nhau 10 phút"),
+        ("FREQ=HOURLY;INTERVAL=1", {"slot_minutes": 90}, "cách nhau 1 giờ"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", {}, "không bao giờ"),
+        ("FREQ=DAILY;BYSETPOS=2", {}, "không bao giờ"),
+        ("FREQ=WEEKLY;BYDAY=MO", {"timezone": "../../etc/passwd"}, "múi giờ không tồn tại"),
+        ("FREQ=WEEKLY;BYDAY=MO", {"timezone": "Mars/Olympus"}, "múi giờ không tồn tại"),
+        ("FREQ=WEEKLY;BYDAY=MO", {"dtstart": "1601-01-01T00:00:00"}, "1601"),
+        ("FREQ=WEEKLY;COUNT=3;UNTIL=20210401", {}, "cả COUNT và UNTIL"),
+        ("FREQ=YEARLY;BYEASTER=0", {}, "BYEASTER"),
+        ("FREQ=WEEKLY;BYDAY=XX", {}, "XX"),
+    ],
+)
+def test_validate_refuses_rules_that_would_swamp_the_scheduler(rule, fields, words) -> None:
+    plan = plan_with(rule, **fields)
+    with pytest.raises(PlanError) as caught:
+        plan.validate()
+    message = str(caught.value)
+    assert words in message
+    assert "«Buổi thử» (thu)" in message  # the plan is named
+
+
+def test_listed_dates_closer_than_a_slot_are_refused() -> None:
+    plan = plan_with(rdates=["2021-03-01T06:40:00"], slot_minutes=15)
+    with pytest.raises(PlanError, match="ngắn hơn một buổi phát"):
+        plan.validate()
+
+
+def test_a_bad_plan_is_quarantined_and_the_others_keep_their_slots() -> None:
+    good = plan_with("FREQ=DAILY;COUNT=3", id="tot")
+    dense = plan_with("FREQ=SECONDLY", id="day", title="Mỗi giây")
+    never = plan_with("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31", id="khong", title="Ngày 31/2")
+    schedule = build_schedule(
+        [dense, good, never],
+        dt.datetime(2021, 3, 1, tzinfo=HCM),
+        dt.datetime(2021, 3, 10, tzinfo=HCM),
+        {},
+        NO_RULES,
+    )
+    assert [s.start.astimezone(HCM).day for s in schedule.slots] == [1, 2, 3]
+    assert [(q.plan_id, q.title) for q in schedule.quarantined] == [
+        ("day", "Mỗi giây"),
+        ("khong", "Ngày 31/2"),
+    ]
+    assert "từng giây" in schedule.quarantined[0].reason
+
+
+def test_an_expansion_past_its_budget_is_stopped() -> None:
+    from village.plan import ExpansionBudget, PlanBudgetExceeded
+
+    hourly = plan_with("FREQ=HOURLY", slot_minutes=30)
+    begin, end = dt.datetime(2021, 3, 1, tzinfo=HCM), dt.datetime(2021, 4, 1, tzinfo=HCM)
+    with pytest.raises(PlanBudgetExceeded) as caught:
+        plan_slots(hourly, begin, end, {}, budget=ExpansionBudget(max_slots=100))
+    assert caught.value.plan_id == "thu" and "100 buổi" in caught.value.reason
+    schedule = build_schedule(
+        [hourly], begin, end, {}, NO_RULES, budget=ExpansionBudget(max_slots=100)
+    )
+    assert schedule.slots == [] and schedule.quarantined[0].plan_id == "thu"
+    # within the default budget: every hour from 06:30 on 1 March to the end of the month
+    assert len(build_schedule([hourly], begin, end, {}, NO_RULES).slots) == 31 * 24 - 6
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR;WKST=SU",
+        "FREQ=DAILY;INTERVAL=3;BYHOUR=6,17",
+        "FREQ=HOURLY;INTERVAL=5;BYDAY=SA,SU",
+        "FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=500",
+        "FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=2",
+        "FREQ=MONTHLY;BYDAY=-1FR",  # no fixed period: walked from DTSTART
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=1500",
+    ],
+)
+def test_a_window_years_after_dtstart_gives_the_same_starts_and_indices(rule: str) -> None:
+    from dateutil import rrule as du
+
+    plan = plan_with(rule, dtstart="1991-06-03T06:30:00", slot_minutes=10)
+    plan.validate()
+    begin, end = dt.datetime(2020, 2, 20, tzinfo=HCM), dt.datetime(2020, 4, 20, tzinfo=HCM)
+    expected = []
+    for index, start in enumerate(
+        du.rrulestr(rule, dtstart=dt.datetime(1991, 6, 3, 6, 30, tzinfo=HCM))
+    ):
+        if start >= end:
+            break
+        if start >= begin:
+            expected.append((index, start))
+    slots = plan_slots(plan, begin, end, {})
+    assert [(s.occurrence, s.start) for s in slots] == expected

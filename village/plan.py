@@ -5,25 +5,56 @@ window, with a slot length, a time zone, a priority and what to play: either a f
 of segments, or a pool the slots rotate through so consecutive sessions sound different.
 ``build_schedule`` turns plans into slots between two instants, removing what quiet hours,
 holidays and higher-priority overlaps exclude, and says why each removed slot went.
+
+A plan never stops the broadcasts: ``Plan.validate`` refuses rules that are too dense or
+never match (cheaply, from the rule's parts), every expansion is bounded by the window
+asked for and by an ``ExpansionBudget``, and ``build_schedule`` sets aside a plan that
+fails either (``Schedule.quarantined``) while the other plans keep their slots.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import enum
+import functools
+import logging
 import re
+import time
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dateutil import rrule
-
+from village import recurrence
 from village.errors import PlanError
+from village.recurrence import MAX_SLOTS_PER_DAY
 
 if TYPE_CHECKING:
     from village.config import Config
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "MAX_SLOTS_PER_DAY",
+    "ExpansionBudget",
+    "Plan",
+    "PlanBudgetExceeded",
+    "PlanInvalid",
+    "Policy",
+    "Priority",
+    "Quarantined",
+    "Schedule",
+    "Slot",
+    "Suppressed",
+    "build_schedule",
+    "load_plans",
+    "plan_slots",
+]
+
+MAX_DATES = 2000  # RDATEs, and EXDATEs, of one plan
 
 
 class Priority(enum.IntEnum):
@@ -63,6 +94,74 @@ class Priority(enum.IntEnum):
         return aliases[text]
 
 
+# --- the expansion budget ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpansionBudget:
+    """What one plan may cost in one expansion.
+
+    ``max_slots``: starts inside the window asked for (24 a day for two years is 17,520);
+    ``max_seconds``: CPU time of the expanding thread, so a busy machine does not make a
+    sound plan look expensive.
+    """
+
+    max_slots: int = 20_000
+    max_seconds: float = 5.0
+
+
+DEFAULT_BUDGET = ExpansionBudget()
+
+
+class PlanInvalid(PlanError):
+    """``Plan.validate`` refused the plan; ``problems`` lists every reason."""
+
+    def __init__(self, plan_id: str, title: str, problems: list[str]) -> None:
+        self.plan_id = plan_id
+        self.title = title
+        self.problems = problems
+        super().__init__(f"lịch «{title}» ({plan_id}): " + "; ".join(problems))
+
+
+class PlanBudgetExceeded(PlanError):
+    """Expanding a plan went past its ``ExpansionBudget``."""
+
+    def __init__(self, plan_id: str, reason: str) -> None:
+        self.plan_id = plan_id
+        self.reason = reason
+        super().__init__(f"lịch {plan_id}: {reason}")
+
+
+class _Meter:
+    """Counts one expansion's steps and slots against its budget."""
+
+    def __init__(self, plan_id: str, budget: ExpansionBudget) -> None:
+        self.plan_id = plan_id
+        self.budget = budget
+        self.deadline = time.thread_time() + budget.max_seconds
+        self.steps = 0
+        self.slots = 0
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps % 256 == 0 and time.thread_time() > self.deadline:
+            raise PlanBudgetExceeded(
+                self.plan_id,
+                f"tính các buổi phát mất quá {self.budget.max_seconds:g} giây "
+                f"(sau {self.steps} bước)",
+            )
+
+    def add_slots(self, count: int) -> None:
+        self.slots += count
+        if self.slots > self.budget.max_slots:
+            raise PlanBudgetExceeded(
+                self.plan_id,
+                f"quá {self.budget.max_slots} buổi phát trong khoảng thời gian được hỏi",
+            )
+
+
+# --- plans -------------------------------------------------------------------------------------
+
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
@@ -74,6 +173,16 @@ def _local(text: str) -> dt.datetime:
     if value.tzinfo is not None:
         raise PlanError(f"giờ địa phương không ghi độ lệch UTC: {text!r}")
     return value
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def known_zone(name: str) -> bool:
+    """An IANA zone name of the tz database (never a path: '../x' and '/etc/x' are not)."""
+    return name in _zone_names()
 
 
 @dataclass(frozen=True)
@@ -120,14 +229,30 @@ class Plan:
     def slot_length(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.slot_minutes)
 
+    # -- checks ----------------------------------------------------------------------------
+
     def validate(self) -> None:
+        """Refuse what cannot be a plan, or would cost the scheduler more than it should.
+
+        Cheap: the rule is checked from its parts and tried once, never listed.
+        """
+        if self.__dict__.get("_valid"):
+            return
+        problems = self._field_problems()
+        if not problems:
+            problems = self._rule_problems()
+        if problems:
+            raise PlanInvalid(self.id, self.title, problems)
+        object.__setattr__(self, "_valid", True)  # the fields are frozen: check once
+
+    def _field_problems(self) -> list[str]:
         problems = []
         if not _ID_RE.match(self.id or ""):
             problems.append(f"mã lịch {self.id!r} phải gồm 1-80 chữ, số, '.', '_' hoặc '-'")
-        try:
-            zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if not isinstance(self.timezone, str) or not known_zone(self.timezone):
             problems.append(f"múi giờ không tồn tại: {self.timezone!r}")
+        if len(self.rdates) > MAX_DATES or len(self.exdates) > MAX_DATES:
+            problems.append(f"quá {MAX_DATES} ngày RDATE hoặc EXDATE")
         for text in [self.dtstart, *self.rdates, *self.exdates]:
             try:
                 _local(text)
@@ -139,19 +264,40 @@ class Plan:
                     dt.date.fromisoformat(text)
                 except ValueError:
                     problems.append(f"ngày giới hạn {text!r} không có dạng YYYY-MM-DD")
-        if not 0 < self.slot_minutes <= 24 * 60:
+        if not isinstance(self.slot_minutes, int | float) or not 0 < self.slot_minutes <= 24 * 60:
             problems.append("độ dài buổi phát phải lớn hơn 0 và không quá một ngày")
         try:
             Priority.parse(self.priority)
         except PlanError as exc:
             problems.append(str(exc))
-        if self.rrule and not problems:
-            try:
-                self._rule()
-            except (ValueError, TypeError) as exc:
-                problems.append(f"RRULE không hợp lệ {self.rrule!r}: {exc}")
-        if problems:
-            raise PlanError(f"lịch {self.id!r}: " + "; ".join(problems))
+        return problems
+
+    def _rule_problems(self) -> list[str]:
+        start = _local(self.dtstart)
+        wrong_year = recurrence.year_problem(start)
+        if wrong_year:
+            return [wrong_year]
+        slot_s = self.slot_minutes * 60
+        problems = recurrence.dates_problems(self._listed_starts(), slot_s)
+        if not self.rrule:
+            return problems
+        try:
+            parts = recurrence.parse_rule(self.rrule)
+            problems += recurrence.density_problems(parts, start, slot_s)
+            if not problems and recurrence.never_matches(parts, start):
+                problems.append("quy tắc lặp không bao giờ có buổi nào")
+            if not problems:
+                self._expansion()
+        except PlanError as exc:
+            problems.append(f"RRULE {self.rrule!r}: {exc}")
+        except (ValueError, TypeError, OverflowError) as exc:
+            problems.append(f"RRULE không hợp lệ {self.rrule!r}: {exc}")
+        return problems
+
+    def _listed_starts(self) -> list[dt.datetime]:
+        """RDATEs, with DTSTART when there is no rule (local wall times)."""
+        listed = [_local(text) for text in self.rdates]
+        return listed if self.rrule else [_local(self.dtstart), *listed]
 
     # -- expansion -------------------------------------------------------------------------
 
@@ -174,23 +320,51 @@ class Plan:
             parts.append(f"{key.upper()}={value}")
         return ";".join(parts)
 
-    def _rule(self) -> rrule.rrule:
-        start = self._aware(_local(self.dtstart))
-        return rrule.rrulestr(self._rule_text(), dtstart=start)
+    @functools.cached_property
+    def _rule_parts(self) -> dict[str, str]:
+        return recurrence.parse_rule(self.rrule)
 
-    def occurrence_starts(self) -> Iterable[dt.datetime]:
-        """Every start (aware, local zone) in order, before window and exceptions.
+    def _expansion(self) -> recurrence.Expansion:
+        return recurrence.Expansion.of(
+            self._rule_text(), self._rule_parts, self._aware(_local(self.dtstart))
+        )
 
-        The position of a start in this sequence is its occurrence index (for rotation).
+    @functools.cached_property
+    def _cached_expansion(self) -> recurrence.Expansion:
+        return self._expansion()
+
+    @functools.cached_property
+    def _listed(self) -> list[dt.datetime]:
+        return sorted({self._aware(local) for local in self._listed_starts()})
+
+    @functools.cached_property
+    def _excluded(self) -> frozenset[dt.datetime]:
+        return frozenset(_local(text) for text in self.exdates)
+
+    def indexed_starts(
+        self, lo: dt.datetime, hi: dt.datetime, meter: _Meter | None = None
+    ) -> list[tuple[int, dt.datetime]]:
+        """``(index, start)`` of every start in [lo, hi), before window and exceptions.
+
+        The index of a start is the number of the plan's starts before it (rule starts and
+        RDATEs, counted from DTSTART): the rotation continues by it, whatever window is
+        asked for.
         """
-        rules = rrule.rruleset()
-        if self.rrule:
-            rules.rrule(self._rule())
-        for text in self.rdates:
-            rules.rdate(self._aware(_local(text)))
+        meter = meter or _Meter(self.id, DEFAULT_BUDGET)
+        listed = self._listed
+        window = listed[bisect.bisect_left(listed, lo) : bisect.bisect_left(listed, hi)]
+        meter.add_slots(len(window))
         if not self.rrule:
-            rules.rdate(self._aware(_local(self.dtstart)))
-        return rules
+            first = bisect.bisect_left(listed, lo)
+            return [(first + i, s) for i, s in enumerate(window)]
+        before_lo, rule_starts = recurrence.starts_between(
+            self._cached_expansion, lo, hi, meter.tick, lambda: meter.add_slots(1)
+        )
+        found = []
+        for start in sorted(set(rule_starts) | set(window)):
+            rule_before = before_lo + bisect.bisect_left(rule_starts, start)
+            found.append((rule_before + bisect.bisect_left(listed, start), start))
+        return found
 
     def in_window(self, start: dt.datetime) -> bool:
         day = start.astimezone(self.zone).date().isoformat()
@@ -199,8 +373,7 @@ class Plan:
         return not (self.window_end and day > self.window_end)
 
     def is_excluded(self, start: dt.datetime) -> bool:
-        local = start.astimezone(self.zone).replace(tzinfo=None)
-        return any(_local(text) == local for text in self.exdates)
+        return start.astimezone(self.zone).replace(tzinfo=None) in self._excluded
 
 
 @dataclass(frozen=True)
@@ -242,10 +415,23 @@ class Suppressed:
         return {**self.slot.to_json(zone), "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """A plan left out of a schedule: it failed ``validate()`` or its expansion budget."""
+
+    plan_id: str
+    title: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"plan": self.plan_id, "title": self.title, "reason": self.reason}
+
+
 @dataclass
 class Schedule:
     slots: list[Slot]
     suppressed: list[Suppressed]
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -326,20 +512,22 @@ def resolve_segments(plan: Plan, durations: Mapping[str, float], unique: bool = 
 
 
 def rotation(
-    plan: Plan, durations: Mapping[str, float], upto: int, budget_s: float
-) -> list[tuple[str, ...]]:
-    """Segments for occurrences 0..upto of a rotating plan.
+    plan: Plan, durations: Mapping[str, float], budget_s: float
+) -> Callable[[int], tuple[str, ...]]:
+    """The segments of occurrence ``i`` of a rotating plan, for any ``i`` at the same cost.
 
     Each slot continues through the pool where the previous one stopped and takes
     segments while they fit the slot's audio budget (at least one, which the slot's end
-    fades if it is too long), never repeating a segment within a slot.
+    fades if it is too long), never repeating a segment within a slot. What a slot takes
+    depends only on where in the pool it starts, so the positions slot after slot repeat
+    within one pass of the pool and occurrence ``i``'s position is found without walking
+    ``i`` slots.
     """
     pool = resolve_segments(plan, durations, unique=True)
     if not pool:
-        return [()] * (upto + 1)
-    result = []
-    position = 0
-    for _ in range(upto + 1):
+        return lambda index: ()
+
+    def take(position: int) -> tuple[str, ...]:
         chosen: list[str] = []
         used = 0.0
         for step in range(len(pool)):
@@ -348,9 +536,25 @@ def rotation(
                 break
             chosen.append(candidate)
             used += durations[candidate]
-        position = (position + len(chosen)) % len(pool)
-        result.append(tuple(chosen))
-    return result
+        return tuple(chosen)
+
+    takes = [take(p) for p in range(len(pool))]
+    order: list[int] = []  # positions of slots 0, 1, 2, ... until one comes back
+    seen: dict[int, int] = {}
+    position = 0
+    while position not in seen:
+        seen[position] = len(order)
+        order.append(position)
+        position = (position + len(takes[position])) % len(pool)
+    loop_from = seen[position]
+    loop = len(order) - loop_from
+
+    def segments(index: int) -> tuple[str, ...]:
+        if index < len(order):
+            return takes[order[index]]
+        return takes[order[loop_from + (index - loop_from) % loop]]
+
+    return segments
 
 
 def plan_slots(
@@ -359,27 +563,29 @@ def plan_slots(
     end: dt.datetime,
     durations: Mapping[str, float],
     audio_margin_s: float = 5.0,
+    *,
+    budget: ExpansionBudget = DEFAULT_BUDGET,
 ) -> list[Slot]:
-    """The plan's slots that start in [begin, end), before policy and overlaps."""
+    """The plan's slots that start in [begin, end), before policy and overlaps.
+
+    Raises ``PlanBudgetExceeded`` when the expansion goes past ``budget``.
+    """
     if not plan.enabled:
         return []
-    found: list[tuple[int, dt.datetime]] = []
-    for index, start in enumerate(plan.occurrence_starts()):
-        if start >= end:
-            break
-        if start + plan.slot_length <= begin and start < begin:
-            continue
-        if start >= begin and plan.in_window(start) and not plan.is_excluded(start):
-            found.append((index, start))
+    meter = _Meter(plan.id, budget)
+    found = [
+        (index, start)
+        for index, start in plan.indexed_starts(begin, end, meter)
+        if plan.in_window(start) and not plan.is_excluded(start)
+    ]
     if not found:
         return []
     intro = tuple(s for s in plan.intro if s in durations)
     outro = tuple(s for s in plan.outro if s in durations)
     framing = sum(durations[s] for s in intro + outro)
-    budget = plan.slot_minutes * 60 - audio_margin_s - framing
+    audio_budget = plan.slot_minutes * 60 - audio_margin_s - framing
     if plan.rotate:
-        table = rotation(plan, durations, found[-1][0], budget)
-        choose = lambda index: table[index]  # noqa: E731
+        choose = rotation(plan, durations, audio_budget)
     else:
         fixed = tuple(resolve_segments(plan, durations))
         choose = lambda index: fixed  # noqa: E731
@@ -397,38 +603,88 @@ def plan_slots(
     ]
 
 
+def _expand_or_quarantine(
+    plan: Plan,
+    begin: dt.datetime,
+    end: dt.datetime,
+    durations: Mapping[str, float],
+    policy: Policy,
+    budget: ExpansionBudget,
+) -> list[Slot] | Quarantined:
+    try:
+        plan.validate()
+        return plan_slots(plan, begin, end, durations, policy.audio_margin_s, budget=budget)
+    except PlanInvalid as exc:
+        reason = "; ".join(exc.problems)
+    except PlanBudgetExceeded as exc:
+        reason = exc.reason
+    except Exception as exc:  # noqa: BLE001 - one bad plan never stops the others
+        log.exception("plan %s could not be expanded", plan.id)
+        reason = f"không tính được các buổi phát: {exc}"
+    log.error("plan %s («%s») left out of the schedule: %s", plan.id, plan.title, reason)
+    return Quarantined(plan.id, plan.title, reason)
+
+
+class _Timeline:
+    """Kept slots in time order (never overlapping), to find a conflict in O(log n)."""
+
+    def __init__(self) -> None:
+        self.slots: list[Slot] = []
+        self.ends: list[dt.datetime] = []
+
+    def conflict(self, start: dt.datetime, end: dt.datetime) -> Slot | None:
+        """The earliest kept slot that overlaps [start, end)."""
+        at = bisect.bisect_right(self.ends, start)
+        if at < len(self.slots) and self.slots[at].start < end:
+            return self.slots[at]
+        return None
+
+    def add(self, slot: Slot) -> None:
+        at = bisect.bisect_right(self.ends, slot.end)
+        self.slots.insert(at, slot)
+        self.ends.insert(at, slot.end)
+
+
 def build_schedule(
     plans: Iterable[Plan],
     begin: dt.datetime,
     end: dt.datetime,
     durations: Mapping[str, float],
     policy: Policy,
+    *,
+    budget: ExpansionBudget = DEFAULT_BUDGET,
 ) -> Schedule:
     """All slots in [begin, end) after quiet hours, holidays and overlaps, in time order.
 
     Overlapping slots are resolved by priority (emergency, priority, ordinary), then by the
-    earlier start, then by plan id; the loser is dropped whole and reported.
+    earlier start, then by plan id; the loser is dropped whole and reported. A plan that
+    fails ``validate()`` or its ``budget`` gives no slot and is listed in ``quarantined``;
+    it never stops the other plans.
     """
     candidates: list[Slot] = []
     suppressed: list[Suppressed] = []
+    quarantined: list[Quarantined] = []
     for plan in plans:
-        for slot in plan_slots(plan, begin, end, durations, policy.audio_margin_s):
+        expanded = _expand_or_quarantine(plan, begin, end, durations, policy, budget)
+        if isinstance(expanded, Quarantined):
+            quarantined.append(expanded)
+            continue
+        for slot in expanded:
             reason = policy.blocks(slot)
             if reason:
                 suppressed.append(Suppressed(slot, reason))
             else:
                 candidates.append(slot)
     candidates.sort(key=lambda s: (-s.priority, s.start, s.plan_id))
-    kept: list[Slot] = []
+    kept = _Timeline()
     for slot in candidates:
-        winner = next((k for k in kept if k.start < slot.end and slot.start < k.end), None)
+        winner = kept.conflict(slot.start, slot.end)
         if winner is None:
-            kept.append(slot)
+            kept.add(slot)
         else:
             suppressed.append(Suppressed(slot, f"overlaps {winner.key} ({winner.priority.label})"))
-    kept.sort(key=lambda s: s.start)
     suppressed.sort(key=lambda s: s.slot.start)
-    return Schedule(kept, suppressed)
+    return Schedule(sorted(kept.slots, key=lambda s: s.start), suppressed, quarantined)
 
 
 def load_plans(records: Iterable[Mapping[str, Any]]) -> list[Plan]:
