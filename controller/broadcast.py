@@ -19,6 +19,7 @@ from typing import Any
 from controller.errors import AudioError
 from controller.player import Player, PlayEvent, PlayItem, PlayResult
 from controller.relay import Relay
+from controller.relay_guard import Trip
 from village.atomic import atomic_write_bytes
 from village.clock import Clock
 from village.plan import Priority
@@ -108,8 +109,14 @@ class Broadcaster:
 
     # -- crash recovery --------------------------------------------------------------------
 
-    def recover_interrupted(self) -> dict[str, Any] | None:
-        """A record for a broadcast the last run left on air (power cut, SIGKILL), if any."""
+    def recover_interrupted(
+        self, trip_for: Callable[[str], Trip | None] | None = None
+    ) -> dict[str, Any] | None:
+        """A record for a broadcast the last run left on air (power cut, SIGKILL), if any.
+
+        ``trip_for`` finds the relay guard's trip for that broadcast: when the relay really
+        went off (the guard switched it off when the controller died, or at the deadline).
+        """
         try:
             raw = self.marker.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -141,6 +148,10 @@ class Broadcaster:
             "outcome": "partial",
             "reason": "interrupted: the controller stopped or lost power while on air",
         }
+        trip = trip_for(str(data.get("id") or "")) if trip_for else None
+        if trip is not None:
+            record["relay_off"] = trip.relay_off
+            record["reason"] += f"; {trip.reason()}"
         return record
 
     def clear_marker(self) -> None:
@@ -170,9 +181,9 @@ class Broadcaster:
             "planned_end": iso(job.planned_end),
             "content_revision": job.content_revision,
         }
-        self.relay.on_guard_trip = lambda: self.stop("maximum on-time reached")
+        self.relay.on_guard_trip = lambda trip: self.stop(trip.reason())
         try:
-            self.relay.on()
+            self.relay.on(record["id"])
             relay_on = self.clock.now()
             # written after the relay (the start must be punctual), during the warm-up
             atomic_write_bytes(
@@ -198,6 +209,8 @@ class Broadcaster:
         finally:
             self.relay.off()
             relay_off = self.clock.now()
+            if self.relay.guard_tripped and self.relay.last_trip is not None:
+                relay_off = self.relay.last_trip.off_at  # the guard's own time, frozen or not
             self.on_step("relay-off", {"at": relay_off, "job": job})
             try:
                 self.player.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from village.cli import EXIT_NOT_RUNNING, EXIT_OK, Registry, print_json
@@ -13,7 +14,7 @@ from village.messages import say
 def cmd_controller(args: argparse.Namespace, config: Config) -> int:
     from controller.daemon import run_controller
 
-    return run_controller(config)
+    return run_controller(config, relay_guard=args.relay_guard)
 
 
 def cmd_play_now(args: argparse.Namespace, config: Config) -> int:
@@ -82,22 +83,60 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def cmd_relay_off(args: argparse.Namespace, config: Config) -> int:
-    """Ask the daemon; if it is dead, drive the pin directly."""
+def cmd_relay(args: argparse.Namespace, config: Config) -> int:
+    if args.state == "guard":
+        from controller.relay_guard import run_guard
+
+        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+        return run_guard(config)
+    return relay_off(config, direct=args.direct)
+
+
+def relay_off(config: Config, direct: bool = False) -> int:
+    """Ask the controller (it also stops the broadcast), then the relay guard (the pin's
+    owner), then drive the pin directly (only possible while neither holds it)."""
     from controller.control import send_command
-    from controller.errors import ControlError
+    from controller.errors import ControlError, RelayError
+    from controller.relay import ensure_pin_factory, force_off, guard_off
+    from controller.relay_guard import guard_socket
 
-    try:
-        send_command(config.control_socket, "relay-off", timeout=5)
-        print(say("relay_off_daemon"))
-        return EXIT_OK
-    except ControlError:
-        pass
-    from controller.relay import ensure_pin_factory, force_off
-
+    if not direct:
+        try:
+            answer = send_command(config.control_socket, "relay-off", timeout=5)
+            if answer.get("confirmed", True):
+                print(say("relay_off_daemon"))
+                return EXIT_OK
+        except ControlError:
+            pass
+        try:
+            guard_off(guard_socket(config))
+            print(say("relay_off_guard"))
+            _note_relay_off(config)
+            return EXIT_OK
+        except RelayError:
+            pass
     force_off(config.relay.pin, config.relay.active_high, ensure_pin_factory())
     print(say("relay_off_done", pin=config.relay.pin))
+    _note_relay_off(config)
     return EXIT_OK
+
+
+def _note_relay_off(config: Config) -> None:
+    """The controller did not answer: its runtime state (read by status and the kiosk)
+    must not go on saying the relay is on."""
+    import datetime as dt
+    import json
+
+    from village.atomic import atomic_write_bytes
+
+    path = config.control_socket.parent / "state.json"
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(state, dict) and state.get("relay"):
+        state.update(relay=False, on_air="", since=dt.datetime.now(dt.UTC).isoformat())
+        atomic_write_bytes(path, json.dumps(state, ensure_ascii=False).encode(), durable=False)
 
 
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
@@ -109,6 +148,13 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 def register(registry: Registry) -> None:
     daemon = registry.command("controller", cmd_controller, "run the broadcast controller daemon")
     daemon.set_defaults(default_verbosity=1)
+    daemon.add_argument(
+        "--relay-guard",
+        choices=["auto", "process", "in-process"],
+        default="auto",
+        help="who drives the relay: the relay guard process (as on the Pi), this process, "
+        "or the guard if one runs (default)",
+    )
     play = registry.command("play-now", cmd_play_now, "broadcast now (default: next slot's)")
     play.add_argument("segments", nargs="*", metavar="SEGMENT")
     play.add_argument(
@@ -117,8 +163,13 @@ def register(registry: Registry) -> None:
     registry.command("stop", cmd_stop, "stop the broadcast on air")
     status = registry.command("status", cmd_status, "show the controller's state")
     status.add_argument("--json", action="store_true")
-    relay = registry.command("relay", cmd_relay_off, "switch the amplifier relay")
-    relay.add_argument("state", choices=["off"])
+    relay = registry.command(
+        "relay", cmd_relay, "switch the amplifier relay off, or run its guard (the pin's owner)"
+    )
+    relay.add_argument("state", choices=["off", "guard"])
+    relay.add_argument(
+        "--direct", action="store_true", help="off: drive the pin, asking no daemon first"
+    )
     demo = registry.command("demo", cmd_demo, "run the demonstration with sample content")
     demo.add_argument("--headless", action="store_true", help="no display and no sound card needed")
     demo.add_argument("--keep", action="store_true", help="keep the demo's data folder")

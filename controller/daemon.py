@@ -19,10 +19,11 @@ from typing import Any
 
 from controller.broadcast import Broadcaster, Job, missed_record
 from controller.control import ControlServer
-from controller.errors import ControllerError
+from controller.errors import ControllerError, RelayError
 from controller.indicators import ManualButton, StatusLed
 from controller.player import Player, PlayItem, gain_for
-from controller.relay import Relay
+from controller.relay import GuardClient, Relay
+from controller.relay_guard import Trip, guard_socket, trip_for, trip_journal
 from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock
 from village.atomic import atomic_write_bytes
 from village.clock import Clock, SystemClock
@@ -59,8 +60,12 @@ class Controller:
         pin_factory: object | None = None,
         player: Player | None = None,
         on_step: Step | None = None,
+        relay_guard: str = "auto",
     ) -> None:
         self.config = config
+        # "process": the relay guard process drives the pin (the Pi); "in-process": this
+        # process does (tests, laptops); "auto": the process if one answers, else in-process
+        self.relay_guard = relay_guard
         self.clock = clock or SystemClock(config.schedule.clock_sync)
         self.pin_factory = pin_factory
         self._player = player
@@ -125,6 +130,7 @@ class Controller:
             max_on_s=cfg.relay.max_on_minutes * 60,
             pin_factory=self.pin_factory,
             on_change=self._relay_changed,
+            link=self._relay_link(),
         )
         self._write_state(relay=False)
         self.led = StatusLed(cfg.led.pin, self.pin_factory)
@@ -146,7 +152,7 @@ class Controller:
             state_dir=self.state_dir,
             on_step=self.on_step,
         )
-        interrupted = self.broadcaster.recover_interrupted()
+        interrupted = self.broadcaster.recover_interrupted(self._guard_trip)
         if interrupted:
             self._log_record(interrupted)
             self.broadcaster.clear_marker()
@@ -200,6 +206,34 @@ class Controller:
         self.led.close()
         self.playlog.close()
         log.info("controller stopped; relay off")
+
+    def _relay_link(self) -> GuardClient | None:
+        """The relay guard process to drive the relay through, or None to drive it here."""
+        mode = self.relay_guard
+        if mode == "in-process" or (mode == "auto" and self.pin_factory is not None):
+            return None
+        client = GuardClient(guard_socket(self.config))
+        try:
+            client.connect()
+        except RelayError as exc:
+            if mode == "auto":
+                log.warning(
+                    "no relay guard process (%s): the relay and its maximum on-time are "
+                    "handled in this process",
+                    exc,
+                )
+                return None
+            log.error("%s; broadcasts wait for the relay guard", exc)  # reconnects on use
+            return client
+        log.info("relay driven by the relay guard process (%s)", client.path)
+        return client
+
+    def _guard_trip(self, token: str) -> Trip | None:
+        try:
+            return trip_for(trip_journal(self.config), token)
+        except Exception as exc:  # noqa: BLE001 - the record is written either way
+            log.warning("relay guard journal not read: %s", exc)
+            return None
 
     def _make_agent(self) -> None:
         """The sync agent (controller/agent.py), if ``mqtt.host`` is set; offline otherwise."""
@@ -482,6 +516,7 @@ class Controller:
             "device": self.config.device.id,
             "state": self.state,
             "relay": bool(self.relay and self.relay.is_on),
+            "relay_guard": self._relay_guard_status(),
             "on_air": current.title if current else None,
             "clock_synchronized": self.clock.is_synchronized(),
             "now": now.isoformat(),
@@ -491,6 +526,17 @@ class Controller:
             "next_slot": upcoming.to_json() if upcoming else None,
             "last_broadcast": self.last_record,
             "sync": self.agent.summary() if self.agent is not None else None,
+        }
+
+    def _relay_guard_status(self) -> dict[str, Any] | None:
+        relay = self.relay
+        if relay is None:
+            return None
+        trip = relay.last_trip
+        return {
+            "mode": relay.mode,
+            "connected": relay.link.connected,
+            "last_trip": trip.to_json() if trip else None,
         }
 
     def handle_command(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -517,16 +563,16 @@ class Controller:
                 self.broadcaster.stop("relay switched off by operator")
             if self.relay:
                 self.relay.off()
-            return {"ok": True}
+            return {"ok": True, "confirmed": bool(self.relay and self.relay.off_confirmed)}
         if cmd == "reload":
             self.wake.set()
             return {"ok": True}
         return {"ok": False, "error": f"lệnh không hợp lệ: {cmd!r}"}
 
 
-def run_controller(config: Config, on_step: Step | None = None) -> int:
+def run_controller(config: Config, on_step: Step | None = None, relay_guard: str = "auto") -> int:
     """Entry point of ``village controller``."""
-    controller = Controller(config, on_step=on_step)
+    controller = Controller(config, on_step=on_step, relay_guard=relay_guard)
     controller.install_signal_handlers()
     try:
         return controller.run()

@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "not_running": "Bộ điều khiển phát thanh không chạy ({detail}).",
     "relay_off_done": "Đã ngắt rơ-le loa (GPIO{pin}).",
     "relay_off_daemon": "Bộ điều khiển đã ngắt rơ-le loa.",
+    "relay_off_guard": "Tiến trình bảo vệ rơ-le đã ngắt rơ-le loa.",
     "stopped": "Đã dừng buổi phát thanh đang phát.",
     "nothing_to_stop": "Không có buổi phát thanh nào đang phát.",
     "play_started": "Bắt đầu phát: {segments}",
