@@ -23,7 +23,7 @@ import pytest
 
 from tests.sync_helpers import DEVICES, Broker, HubRun, free_port, needs_mosquitto, wait_until
 
-# the fixtures, for ``from tests.browser import *  # noqa: F403`` in a test module
+# the fixtures, for a star import in test modules (see the docstring)
 __all__ = ["broker", "browser", "clock", "console_hub", "page"]
 
 CHROMIUM = "/usr/bin/chromium"

@@ -21,6 +21,11 @@ PAGE_MODULES: tuple[str, ...] = (
     "commune.console.pages.auth",
     "commune.console.pages.account",
     "commune.console.pages.devices",
+    "commune.console.pages.broadcasts",
+    "commune.console.pages.send",
+    "commune.console.pages.report",
+    "commune.console.pages.users",
+    "commune.console.pages.audit",
 )
 
 

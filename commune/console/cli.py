@@ -9,20 +9,23 @@ import os
 import pwd
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from commune.console.catalogue import t
 from commune.console.errors import AccountError
 from village.config import Config
 
+if TYPE_CHECKING:
+    from commune.console.context import Console
+
 EXIT_OK = 0
 
 
-def _open(args: argparse.Namespace, config: Config):  # noqa: ANN202 - (Accounts, AuditLog, SessionStore)
+def _open(args: argparse.Namespace, config: Config) -> Console:
     from commune.cli import open_hub
     from commune.console.context import Console
 
-    console = Console.open(config, open_hub(args, config))
-    return console
+    return Console.open(config, open_hub(args, config))
 
 
 def _actor() -> str:
@@ -43,24 +46,15 @@ def _read_password(args: argparse.Namespace, name: str) -> str:
     return first
 
 
-def _roles(values: list[str]):  # noqa: ANN202 - frozenset[Role]
-    from commune.console.roles import ALL_ROLES, parse_roles
-
-    try:
-        return parse_roles(values)
-    except ValueError:
-        raise AccountError(
-            t("account_bad_role", value=", ".join(values), roles=", ".join(ALL_ROLES))
-        ) from None
-
-
 def cmd_user_add(args: argparse.Namespace, config: Config) -> int:
+    from commune.console import user_admin
+
     console = _open(args, config)
-    roles = _roles(args.role)
-    user = console.accounts.add(
-        args.name, _read_password(args, args.name), roles, args.display or ""
+    roles = user_admin.roles_from(args.role)
+    password = _read_password(args, args.name)
+    user = user_admin.add_user(
+        console, _actor(), "local", args.name, password, roles, args.display, must_change=False
     )
-    console.audit.record(_actor(), "local", "user-add", user.name, ",".join(user.role_names))
     print(t("cli_user_added", name=user.name, roles=", ".join(user.role_names)))
     return EXIT_OK
 
@@ -81,57 +75,45 @@ def cmd_user_list(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace, config: Config) -> int:
+    from commune.console import user_admin
+
     console = _open(args, config)
     console.accounts.require(args.name)
-    console.accounts.set_password(args.name, _read_password(args, args.name))
-    console.sessions.drop_user(args.name)
-    console.audit.record(_actor(), "local", "user-password", args.name)
+    password = _read_password(args, args.name)
+    user_admin.reset_password(console, _actor(), "local", args.name, password, must_change=False)
     print(t("cli_password_set", name=args.name))
     return EXIT_OK
 
 
-def _last_admin_guard(console, name: str) -> None:  # noqa: ANN001 - Console
-    if console.accounts.active_admins() == [name]:
-        raise AccountError(t("account_last_admin"))
-
-
 def cmd_user_disable(args: argparse.Namespace, config: Config) -> int:
-    console = _open(args, config)
-    console.accounts.require(args.name)
-    _last_admin_guard(console, args.name)
-    console.accounts.set_disabled(args.name, True)
-    console.sessions.drop_user(args.name)
-    console.audit.record(_actor(), "local", "user-disable", args.name)
+    from commune.console import user_admin
+
+    user_admin.set_disabled(_open(args, config), _actor(), "local", args.name, True)
     print(t("cli_disabled", name=args.name))
     return EXIT_OK
 
 
 def cmd_user_enable(args: argparse.Namespace, config: Config) -> int:
-    console = _open(args, config)
-    console.accounts.set_disabled(args.name, False)
-    console.audit.record(_actor(), "local", "user-enable", args.name)
+    from commune.console import user_admin
+
+    user_admin.set_disabled(_open(args, config), _actor(), "local", args.name, False)
     print(t("cli_enabled", name=args.name))
     return EXIT_OK
 
 
 def cmd_user_roles(args: argparse.Namespace, config: Config) -> int:
-    from commune.console.roles import Role
+    from commune.console import user_admin
 
-    console = _open(args, config)
-    roles = _roles(args.roles)
-    if Role.ADMIN not in roles:
-        _last_admin_guard(console, args.name)
-    console.accounts.set_roles(args.name, roles)
-    names = ", ".join(sorted(r.value for r in roles))
-    console.audit.record(_actor(), "local", "user-roles", args.name, names)
-    print(t("cli_roles_set", name=args.name, roles=names))
+    roles = user_admin.roles_from(args.roles)
+    user_admin.set_roles(_open(args, config), _actor(), "local", args.name, roles)
+    print(t("cli_roles_set", name=args.name, roles=", ".join(sorted(roles))))
     return EXIT_OK
 
 
 def cmd_user_totp_off(args: argparse.Namespace, config: Config) -> int:
-    console = _open(args, config)
-    console.accounts.set_totp(args.name, None)
-    console.audit.record(_actor(), "local", "user-totp-off", args.name)
+    from commune.console import user_admin
+
+    user_admin.totp_off(_open(args, config), _actor(), "local", args.name)
     print(t("cli_totp_off", name=args.name))
     return EXIT_OK
 

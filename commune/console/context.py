@@ -12,7 +12,7 @@ import jinja2
 
 from commune.console.accounts import Accounts
 from commune.console.audit import AuditLog
-from commune.console.catalogue import t
+from commune.console.catalogue import MESSAGES, t
 from commune.console.database import Database
 from commune.console.formatting import human_bytes, local_time
 from commune.console.sends import SendLog
@@ -41,6 +41,7 @@ def make_templates(zone: zoneinfo.ZoneInfo) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["t"] = t
+    env.globals["messages"] = MESSAGES
     env.filters["localtime"] = lambda text, fmt="%d/%m/%Y %H:%M": local_time(text, zone, fmt)
     env.filters["bytes"] = human_bytes
     return env

@@ -1,0 +1,65 @@
+"""Broadcasts: the as-run log with filters, and its CSV download."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from commune.console import as_run
+from commune.console.catalogue import t
+from commune.console.nav import NavItem
+from commune.console.web import Visit, page
+
+
+def _filters(visit: Visit) -> as_run.Filters:
+    console = visit.console
+    today = console.now().astimezone(console.zone).date()
+    devices = console.hub.repository.device_ids()
+    return as_run.parse_filters(dict(visit.request.query_params), today, devices)
+
+
+@page("broadcasts.view")
+def broadcasts(visit: Visit) -> Response:
+    console = visit.console
+    filters = _filters(visit)
+    records = as_run.select(console.hub.repository, filters, console.zone)
+    query = urlencode(
+        {
+            "thiet-bi": filters.device,
+            "tu": filters.first.isoformat(),
+            "den": filters.last.isoformat(),
+            "ket-qua": filters.outcome,
+        }
+    )
+    return visit.render(
+        "broadcasts.html",
+        filters=filters,
+        devices=console.hub.repository.device_ids(),
+        outcomes=as_run.OUTCOMES,
+        total=len(records),
+        rows=as_run.rows(records[: as_run.SHOWN], console.zone),
+        csv_url=f"/phat-thanh.csv?{query}",
+    )
+
+
+@page("broadcasts.view")
+def broadcasts_csv(visit: Visit) -> Response:
+    console = visit.console
+    filters = _filters(visit)
+    records = as_run.select(console.hub.repository, filters, console.zone)
+    body = as_run.to_csv(as_run.rows(records, console.zone))
+    name = t("csv_name", first=filters.first.isoformat(), last=filters.last.isoformat())
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+routes = [
+    Route("/phat-thanh", broadcasts, methods=["GET"]),
+    Route("/phat-thanh.csv", broadcasts_csv, methods=["GET"]),
+]
+menu = [NavItem("/phat-thanh", "nav_broadcasts", "broadcasts.view", 60)]
