@@ -67,10 +67,12 @@ class ConsoleHub(HubRun):
         broker: Broker,
         clock: ManualClock,
         devices: tuple[str, ...] = DEVICES,
+        extra_routes: tuple[Any, ...] = (),
         **console: Any,
     ) -> None:
         super().__init__(folder, broker, devices)
         self.clock = clock
+        self.extra_routes = extra_routes
         self.config = self.config.replace("console", host="127.0.0.1", port=free_port(), **console)
         self.console: Any = None
         self.service: Any = None
@@ -83,7 +85,8 @@ class ConsoleHub(HubRun):
         from commune.daemon import HubDaemon
 
         self.console = Console.open(self.config, self.hub, now=self.clock)
-        self.service = ConsoleService(ConsoleServer(build_app(self.console), self.config.console))
+        app = build_app(self.console, self.extra_routes)
+        self.service = ConsoleService(ConsoleServer(app, self.config.console))
         self.daemon = HubDaemon(
             self.config,
             self.hub,
