@@ -67,6 +67,26 @@ class Tables:
     def upsert(self, table: str, record: dict[str, Any], key: str = "id") -> None:
         self.table(table).upsert(record, Query()[key] == record[key])
 
+    def put_many(self, table: str, records: list[dict[str, Any]], key: str = "id") -> None:
+        """Store every record, replacing the one with the same ``key``, in one pass over the
+        table (``upsert`` searches the whole table for each record)."""
+        if not records:
+            return
+        target = self.table(table)
+        by_key = {record[key]: record for record in records}
+        present = {doc[key]: doc.doc_id for doc in target.all() if doc.get(key) in by_key}
+
+        def replace(doc: dict[str, Any]) -> None:
+            new = by_key[doc[key]]
+            doc.clear()
+            doc.update(new)
+
+        if present:
+            target.update(replace, doc_ids=list(present.values()))
+        fresh = [record for k, record in by_key.items() if k not in present]
+        if fresh:
+            target.insert_multiple(fresh)
+
     def get(self, table: str, value: str, key: str = "id") -> dict[str, Any] | None:
         found = self.table(table).get(Query()[key] == value)
         return dict(found) if found else None
