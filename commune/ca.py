@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from pathlib import Path
 
 from cryptography import x509
@@ -123,9 +124,16 @@ def _leaf(
 
 
 def make_server_cert(
-    folder: Path, hosts: list[str], addresses: list[str], days: int = LEAF_DAYS
+    folder: Path,
+    hosts: list[str],
+    addresses: list[str],
+    days: int = LEAF_DAYS,
+    name: str = "server",
 ) -> Path:
-    """``server.crt``/``server.key`` for the broker, valid for the names and addresses."""
+    """``NAME.crt``/``NAME.key`` (default ``server``, the broker's; ``console`` for the web
+    console), valid for the names and addresses."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", name) or name == "ca":
+        raise HubError(f"certificate name {name!r}: use a-z, 0-9 and '-', not 'ca'")
     if not hosts and not addresses:
         raise HubError("give the broker's host name (--host) or address (--ip)")
     names: list[x509.GeneralName] = [x509.DNSName(h) for h in hosts]
@@ -134,7 +142,7 @@ def make_server_cert(
     except ValueError as exc:
         raise HubError(str(exc)) from exc
     common = hosts[0] if hosts else addresses[0]
-    return _leaf(folder, "server", common, ExtendedKeyUsageOID.SERVER_AUTH, names, days)
+    return _leaf(folder, name, common, ExtendedKeyUsageOID.SERVER_AUTH, names, days)
 
 
 def make_client_cert(folder: Path, name: str, days: int = LEAF_DAYS) -> Path:

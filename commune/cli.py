@@ -112,7 +112,7 @@ def cmd_ca_init(args: argparse.Namespace, config: Config) -> int:
 def cmd_ca_server(args: argparse.Namespace, config: Config) -> int:
     from commune.ca import make_server_cert
 
-    cert = make_server_cert(Path(args.out), args.host, args.ip, args.days)
+    cert = make_server_cert(Path(args.out), args.host, args.ip, args.days, args.name)
     print(say("cert_made", cert=cert, key=cert.with_suffix(".key")))
     return EXIT_OK
 
@@ -488,6 +488,9 @@ def register(registry: Registry) -> None:
     ca_server.add_argument("--host", action="append", default=[], help="host name (repeat)")
     ca_server.add_argument("--ip", action="append", default=[], help="IP address (repeat)")
     ca_server.add_argument("--days", type=int, default=825)
+    ca_server.add_argument(
+        "--name", default="server", help="file name: server (the broker's) or console"
+    )
     ca_client = ca_sub.add_parser("client", help="make a client certificate")
     ca_client.set_defaults(handler=cmd_ca_client)
     ca_client.add_argument("--out", required=True, metavar="DIR", help="the CA's folder")

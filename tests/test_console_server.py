@@ -1,0 +1,67 @@
+"""How the hub serves the console: HTTPS with a certificate from the commune CA (Secure,
+``__Host-`` cookie, HSTS), and never plain HTTP on an address other than loopback."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import httpx
+import pytest
+
+from commune.ca import make_ca, make_server_cert
+from tests.browser import *  # noqa: F403 - the fixtures
+from tests.browser import PASSWORD, ConsoleHub, ManualClock, login, needs_browser_stack
+from tests.conftest import run_village, write_config
+from tests.sync_helpers import Broker
+
+pytestmark = needs_browser_stack
+
+
+@pytest.fixture
+def https_hub(tmp_path: Path, broker: Broker, clock: ManualClock):
+    ca_dir = tmp_path / "ca"
+    make_ca(ca_dir, "xa-mau")
+    cert = make_server_cert(ca_dir, ["localhost"], ["127.0.0.1"], name="console")
+    running = ConsoleHub(
+        tmp_path / "hub", broker, clock, cert_file=str(cert), key_file=str(cert.with_suffix(".key"))
+    ).start()
+    running.ca = ca_dir / "ca.crt"
+    yield running
+    running.stop()
+
+
+def test_https_with_the_commune_ca_certificate(https_hub: ConsoleHub, browser) -> None:
+    assert https_hub.url().startswith("https://")
+    trusted = ssl.create_default_context(cafile=str(https_hub.ca))
+    response = httpx.get(https_hub.url("/dang-nhap"), verify=trusted)
+    assert response.status_code == 200
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("__Host-village=") and "Secure" in cookie and "HttpOnly" in cookie
+    with pytest.raises(httpx.ConnectError):  # a client that does not trust the CA stops
+        httpx.get(https_hub.url("/dang-nhap"))
+    context = browser.new_context(ignore_https_errors=True)
+    tab = context.new_page()
+    https_hub.add_user("can-bo", "viewer")
+    login(tab, https_hub, "can-bo", PASSWORD)
+    assert tab.url.endswith("/thiet-bi")
+    (session,) = [c for c in context.cookies() if c["name"] == "__Host-village"]
+    assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Strict"
+    context.close()
+
+
+def test_plain_http_beyond_loopback_is_refused(tmp_path: Path, broker: Broker) -> None:
+    run_village("hub", "init", "--data", str(tmp_path / "hub"), "--commune", "xa-mau", check=True)
+    config = write_config(
+        tmp_path / "village.toml",
+        {
+            "hub": {"data": str(tmp_path / "hub")},
+            "mqtt": broker.mqtt_settings("hub-xa-mau"),
+            "console": {"host": "0.0.0.0", "port": 18443},
+        },
+    )
+    done = run_village("--config", str(config), "hub", timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "Lỗi:" in done.stderr and "chỉ được dùng HTTP trên địa chỉ loopback" in done.stderr
+    assert "cert_file" in done.stderr
