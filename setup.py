@@ -17,6 +17,7 @@ CONSOLE = [
     "pyotp>=2.9",
     "qrcode>=7.4",
 ]
+SITE = ["jinja2>=3.1", "qrcode>=7.4"]  # the public site and notice board
 TEST = ["pytest>=7.4", "ruff>=0.5", "playwright==1.65.2", "httpx>=0.27"]
 
 setup(
@@ -31,7 +32,13 @@ setup(
     package_data={
         "kiosk": ["*.kv", "screens/*.kv", "data/*"],
         "village": ["defaults/*"],
-        "commune": ["console/templates/*.html", "console/static/*"],
+        "commune": [
+            "console/templates/*.html",
+            "console/static/*",
+            "site/templates/*.html",
+            "site/templates/print/*.html",
+            "site/static/*",
+        ],
     },
     install_requires=[
         "tinydb>=4.8,<5",
@@ -45,7 +52,8 @@ setup(
         "sync": SYNC,
         "report": REPORT,
         "console": CONSOLE,
-        "all": CONTROLLER + KIOSK + SYNC + REPORT + CONSOLE,
+        "site": SITE,
+        "all": CONTROLLER + KIOSK + SYNC + REPORT + CONSOLE + SITE,
         "test": TEST,
     },
     entry_points={"console_scripts": ["village=village.cli:main"]},

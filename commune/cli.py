@@ -575,3 +575,7 @@ def register(registry: Registry) -> None:
     from commune.report.command import register as register_report
 
     register_report(registry)
+
+    from commune.site.cli import register as register_site
+
+    register_site(registry)

@@ -79,11 +79,11 @@ case $ROLE in
         PACKAGES="python3-venv ffmpeg alsa-utils libgl1-mesa-dri libegl1 libgles2 libgbm1 libmtdev1"
         ;;
     hub)
-        EXTRAS=sync,report
+        EXTRAS=sync,report,site
         GROUPS_WANTED=""
         UNITS="village-hub.service"
         START_UNITS=""  # needs `village hub init` and the broker first (docs/pi.md)
-        PACKAGES="python3-venv ffmpeg mosquitto mosquitto-clients libreoffice-writer-nogui fonts-liberation2"
+        PACKAGES="python3-venv ffmpeg mosquitto mosquitto-clients libreoffice-writer-nogui fonts-liberation2 chromium fonts-noto-core poppler-utils"
         ;;
     *) die "--role phải là pi hoặc hub (không phải '$ROLE')" ;;
 esac

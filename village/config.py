@@ -361,6 +361,29 @@ class KioskSettings:
     )
 
 
+def web_address(value: str) -> str | None:
+    if value == "" or re.fullmatch(r"https?://[^\s\"'<>]+", value):
+        return None
+    return "phải là địa chỉ bắt đầu bằng http:// hoặc https://, hoặc để trống"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    base_url: str = setting(
+        "",
+        "Address the public site ('village site build') is published at, e.g. "
+        "'https://tanlap.gov.vn/thu-tuc/'; when set, the kiosk's and the notice board's QR "
+        "codes open the procedure's page there (empty: the kiosk shows the online service)",
+        check=web_address,
+    )
+    office: str = setting(
+        "",
+        "Name the public site and notice board show, e.g. 'UBND xã Tân Lập' (empty: from "
+        "[report] commune_name, or [device] name)",
+    )
+    rebuild: bool = setting(True, "The hub rebuilds the public site whenever content changes")
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     commune_name: str = setting(
@@ -425,6 +448,7 @@ SECTIONS: dict[str, type] = {
     "schedule": ScheduleSettings,
     "mqtt": MqttSettings,
     "kiosk": KioskSettings,
+    "site": SiteSettings,
     "hub": HubSettings,
     "report": ReportSettings,
     "console": ConsoleSettings,
@@ -442,6 +466,7 @@ class Config:
     schedule: ScheduleSettings
     mqtt: MqttSettings
     kiosk: KioskSettings
+    site: SiteSettings
     hub: HubSettings
     report: ReportSettings
     console: ConsoleSettings
