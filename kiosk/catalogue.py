@@ -63,6 +63,8 @@ TEXTS: dict[str, str] = {
     "search_none": "Không tìm thấy thủ tục nào cho «{query}».",
     "search_none_help": "Xin thử gõ từ khác, hoặc hỏi cán bộ Bộ phận Một cửa.",
     "search_start": "Gõ vài chữ đầu của tên thủ tục, kết quả hiện ngay.",
+    "search_partial": "Có thể bạn cần…",
+    "search_only_partial": "Không có thủ tục nào khớp hết «{query}».",
     "key_space": "Dấu cách",
     "key_backspace": "Xóa",
     "key_clear": "Xóa hết",

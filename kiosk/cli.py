@@ -109,7 +109,9 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
         print(t("search_nothing", query=args.query))
         return EXIT_OK
     print(t("search_header"))
-    for hit in hits:
+    for index, hit in enumerate(hits):
+        if hit.partial and (index == 0 or not hits[index - 1].partial):
+            print(t("search_partial"))
         print(f"{hit.code:<11} {hit.score:>7.2f}  {hit.field[:20]:<20}  {hit.name}")
     return EXIT_OK
 

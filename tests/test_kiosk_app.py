@@ -103,6 +103,20 @@ def scenario_browse(ui):  # noqa: ANN001, ANN201
     yield from ui.tap(ui.widget("home_button"))
     yield ui.on("home")
 
+    # a search that matches only part of what was typed offers what it has, under
+    # "Có thể bạn cần…", and is journaled as not found so staff can add the citizens' word
+    yield from ui.tap(ui.widget("search_box"))
+    yield ui.on("search")
+    yield from ui.type_on_keyboard("chung thuc karaoke")
+    text = screen_text(ui)
+    assert "Không có thủ tục nào khớp hết «chung thuc karaoke»" in text
+    assert "Có thể bạn cần…" in text and "Không tìm thấy" not in text
+    offered = {b.code for b in procedure_buttons(ui)}
+    assert offered == {"2.000815", "2.000884"}, offered  # the two Chứng thực procedures
+    assert ui.widget("count").text == ""
+    yield from ui.tap(ui.widget("home_button"))
+    yield ui.on("home")
+
     # feedback: a rating and a reason, then thanks and back home by itself
     yield from ui.tap(ui.widget("feedback_button"))
     yield ui.on("feedback")
@@ -134,8 +148,8 @@ def test_citizen_browses_searches_and_rates(tmp_path: Path) -> None:
         not_found.update(record.get("not_found", {}))
         searches += record["searches"]
     assert views == {KHAI_SINH: 1, KET_HON: 1}
-    assert searches == 2  # one per search the citizen finished, not one per key
-    assert not_found == {"xyz": 1}
+    assert searches == 3  # one per search the citizen finished, not one per key
+    assert not_found == {"xyz": 1, "chung thuc karaoke": 1}
     assert all(len(r["id"]) == 32 for r in records)
 
 

@@ -1,9 +1,10 @@
 """The procedure search shared by the kiosk, ``village search``, the hub's console and the
 public site: one engine, one synonyms file format."""
 
-from village.search.engine import MAX_RESULTS, SearchEngine, SearchHit, edits1, words
+from village.search.engine import MAX_RESULTS, SearchEngine, SearchHit
+from village.search.index import edits1, words
 from village.search.synonyms import (
-    Rewrite,
+    PhraseMatch,
     SynonymRule,
     Synonyms,
     shipped_synonyms_path,
@@ -12,7 +13,7 @@ from village.search.synonyms import (
 
 __all__ = [
     "MAX_RESULTS",
-    "Rewrite",
+    "PhraseMatch",
     "SearchEngine",
     "SearchHit",
     "SynonymRule",

@@ -29,10 +29,12 @@ class SynonymRule:
 
 
 @dataclass(frozen=True)
-class Rewrite:
-    words: list[str]
-    rank: int
-    whole: bool
+class PhraseMatch:
+    """A citizens' phrase found in a query: ``tokens[start:end]`` is ``rule.phrase``."""
+
+    start: int
+    end: int
+    rule: SynonymRule
 
 
 @dataclass
@@ -83,53 +85,56 @@ class Synonyms:
             return cls([], [(0, f"unreadable: {exc}")], str(path))
         return cls.parse(text, str(path))
 
-    def rewrites(self, tokens: list[str], last_is_prefix: bool) -> list[Rewrite]:
-        """Queries with a citizens' phrase replaced by each of its procedure words; ``rank``
-        is 0 for a rule's first alternative, 1 for its second, …; ``whole`` when the phrase
-        is the whole query.
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of the citizens' phrases (they belong to the search's vocabulary)."""
+        return frozenset(word for rule in self.rules for word in rule.phrase)
 
-        The longest phrase wins where phrases overlap ("mất sổ đỏ" over "sổ đỏ"). The last
-        word, still being typed, may be the start of the phrase's last word ("so d" ->
-        "sổ đỏ") when the phrase has two words or more.
+    def phrases(self, tokens: list[str], last_is_prefix: bool) -> list[PhraseMatch]:
+        """The citizens' phrases in ``tokens``, none overlapping, in query order.
+
+        The longest phrase wins where phrases overlap ("mất sổ đỏ" over "sổ đỏ"), then the
+        first. The last word, still being typed, may be the start of the phrase's last word
+        ("so d" -> "sổ đỏ") when the phrase has two words or more, or when it has four
+        letters or more.
         """
-        matches: list[tuple[int, int, SynonymRule]] = []
-        count = len(tokens)
-        for start, token in enumerate(tokens):
-            candidates = list(self.by_first.get(token, ()))
-            typing_here = last_is_prefix and start == count - 1
-            if typing_here and len(token) >= 4:  # a one-word phrase being typed
-                candidates += [
-                    rule
-                    for first, rules in self.by_first.items()
-                    if first != token and first.startswith(token)
-                    for rule in rules
-                    if len(rule.phrase) == 1
-                ]
-            for rule in candidates:
-                end = start + len(rule.phrase)
-                if end > count or tokens[start : end - 1] != list(rule.phrase[:-1]):
-                    continue
-                typed, wanted = tokens[end - 1], rule.phrase[-1]
-                if typed != wanted:
-                    still_typing = last_is_prefix and end == count
-                    long_enough = len(rule.phrase) >= 2 or len(typed) >= 4
-                    if not (still_typing and long_enough and wanted.startswith(typed)):
-                        continue
-                matches.append((start, end, rule))
-        longest = [
-            (start, end, rule)
-            for start, end, rule in matches
-            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in matches)
+        found = [
+            PhraseMatch(start, start + len(rule.phrase), rule)
+            for start in range(len(tokens))
+            for rule in self._candidates(tokens, start, last_is_prefix)
+            if self._matches_at(tokens, start, rule, last_is_prefix)
         ]
-        variants: list[Rewrite] = []
-        seen: list[list[str]] = []
-        for start, end, rule in longest:
-            for rank, target in enumerate(rule.targets):
-                variant = [*tokens[:start], *target, *tokens[end:]]
-                if variant not in seen:
-                    seen.append(variant)
-                    variants.append(Rewrite(variant, rank, start == 0 and end == count))
-        return variants
+        found.sort(key=lambda m: (m.start - m.end, m.start, m.rule.line))
+        chosen: list[PhraseMatch] = []
+        for match in found:
+            if all(match.end <= c.start or c.end <= match.start for c in chosen):
+                chosen.append(match)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _candidates(self, tokens: list[str], start: int, last_is_prefix: bool) -> list[SynonymRule]:
+        token = tokens[start]
+        candidates = list(self.by_first.get(token, ()))
+        if last_is_prefix and start == len(tokens) - 1 and len(token) >= 4:
+            candidates += [  # a one-word phrase being typed
+                rule
+                for first, rules in self.by_first.items()
+                if first != token and first.startswith(token)
+                for rule in rules
+                if len(rule.phrase) == 1
+            ]
+        return candidates
+
+    @staticmethod
+    def _matches_at(tokens: list[str], start: int, rule: SynonymRule, last_is_prefix: bool) -> bool:
+        end = start + len(rule.phrase)
+        if end > len(tokens) or tokens[start : end - 1] != list(rule.phrase[:-1]):
+            return False
+        typed, wanted = tokens[end - 1], rule.phrase[-1]
+        if typed == wanted:
+            return True
+        still_typing = last_is_prefix and end == len(tokens)
+        long_enough = len(rule.phrase) >= 2 or len(typed) >= 4
+        return still_typing and long_enough and wanted.startswith(typed)
 
 
 _REPO = Path(__file__).resolve().parents[2]  # village/search/synonyms.py -> the checkout
