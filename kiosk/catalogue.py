@@ -179,6 +179,30 @@ TEXTS: dict[str, str] = {
     ),
     "problem_bad_url": "địa chỉ web không hợp lệ «{value}» (phải bắt đầu bằng https://)",
     "problem_bad_value": "giá trị phải là chữ hoặc danh sách chữ",
+    "problem_file_too_big": (
+        "tệp nặng {value} MB, quá {limit} MB (một danh sách thủ tục không bao giờ lớn thế)"
+    ),
+    "problem_too_many_rows": "tệp có hơn {limit} dòng (một danh sách thủ tục không dài thế)",
+    "problem_too_many_columns": "có hơn {limit} cột",
+    "problem_xlsx_too_big": "phần «{value}» của tệp Excel giải nén ra hơn {limit} MB",
+    "problem_xlsx_bomb": (
+        "phần «{value}» của tệp Excel giải nén ra gấp hơn {limit} lần cỡ của nó (tệp độc hại?)"
+    ),
+    "problem_xlsx_parts": "tệp Excel có hơn {limit} phần bên trong",
+    "problem_xlsx_strings": "tệp Excel chứa hơn {limit} đoạn chữ khác nhau",
+    "problem_xlsx_unsafe": "tệp Excel chứa khai báo XML mà Excel không bao giờ ghi ({value})",
+    "problem_json_depth": "tệp JSON lồng nhau sâu hơn {limit} tầng",
+    "problem_json_number": "tệp JSON có một số dài hơn 4.300 chữ số",
+    "problem_invisible_only": "ô chỉ có ký tự vô hình (không thấy được)",
+    "problem_invisible_in_code": "mã thủ tục chứa ký tự vô hình {value}: xin gõ lại mã",
+    "problem_cell_too_long": "ô dài hơn {limit} ký tự",
+    "problem_text_too_long": "nội dung dài {value} ký tự, quá {limit} ký tự",
+    "problem_item_too_long": "mục thứ {other} dài {value} ký tự, quá {limit} ký tự",
+    "problem_too_many_items": "có hơn {limit} mục",
+    "problem_record_too_long": "cả thủ tục dài {value} ký tự, quá {limit} ký tự",
+    "problem_long_word": (
+        "có một «từ» dài hơn {limit} chữ cái ({value}…): văn bản thật không có từ nào dài thế"
+    ),
     "search_header": "Mã thủ tục  Điểm    Lĩnh vực              Tên thủ tục",
     "search_nothing": "Không tìm thấy thủ tục nào cho «{query}».",
     "clip_imported": "Đã thêm video «{title}» (mã {id}): {duration}, {width}×{height}.",

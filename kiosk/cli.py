@@ -23,6 +23,7 @@ def print_import_problems(problems: list, record_word: str) -> None:
             other=problem.other,
             column=problem.column,
             where=where,
+            limit=f"{problem.limit:,}".replace(",", "."),
         )
         if not problem.row:
             print(t("import_problem_file", text=text), file=sys.stderr)

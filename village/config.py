@@ -1,15 +1,19 @@
 """Configuration: one TOML file checked against a declared schema.
 
 Each section is a frozen dataclass whose fields carry their default, a help text, a
-``secret`` flag (masked by ``village config show``) and an optional check. Loading collects
-every problem in the file (unknown keys, wrong types, failed checks) and raises one
-``ConfigError`` listing them all.
+``secret`` flag (masked by ``village config show``) and an optional check. Every number has a
+declared range (``between``), and inf or nan is never a number here. Text keys are free text
+(``text=FREE``: normalised to NFC, invisible characters removed) or plain (an invisible or
+control character refuses them; secrets are left as they are). Loading collects every
+problem in the file (unknown keys, wrong types, failed checks) and raises one ``ConfigError``
+listing them all; a file too big or nested too deep for a configuration is refused whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
 import re
 import tomllib
@@ -22,18 +26,29 @@ from pathlib import Path
 from typing import Any
 
 from village.errors import ConfigError
+from village.text import clean_text, describe_char, first_invisible
 
 DEFAULT_CONFIG_PATH = Path("/etc/village/village.toml")
 DEFAULT_DATA_DIR = "/var/lib/village"
 DEFAULT_HUB_DIR = "/var/lib/village-hub"
 MASK = "********"
+MAX_CONFIG_BYTES = 1 << 20  # a real configuration is a few kilobytes
+FREE = "free"  # text=FREE: a name or sentence, cleaned (NFC, no invisible characters)
+PLAIN = "plain"  # a name the machine reads (path, host, id): invisible characters refused
 
 Check = Callable[[Any], str | None]
 
 
-def setting(default: Any, help: str, *, secret: bool = False, check: Check | None = None) -> Any:
+def setting(
+    default: Any,
+    help: str,
+    *,
+    secret: bool = False,
+    check: Check | None = None,
+    text: str = PLAIN,
+) -> Any:
     """Declare one configuration key."""
-    meta = {"help": help, "secret": secret, "check": check}
+    meta = {"help": help, "secret": secret, "check": check, "text": text}
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -42,24 +57,39 @@ def setting(default: Any, help: str, *, secret: bool = False, check: Check | Non
 # --- checks -----------------------------------------------------------------------------
 
 
-def gpio_pin(value: int | None) -> str | None:
-    if value is None or 0 <= value <= 27:
-        return None
-    return "phải là số chân GPIO (đánh số BCM) từ 0 đến 27"
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass(frozen=True)
+class Range:
+    """The declared range of a numeric key, both ends included (an unset key passes)."""
+
+    low: float
+    high: float
+    message: str = ""
+
+    def __call__(self, value: float | None) -> str | None:
+        if value is None or self.low <= value <= self.high:
+            return None
+        low, high = _number_text(self.low), _number_text(self.high)
+        return self.message or f"phải trong khoảng {low} đến {high}"
+
+
+def between(low: float, high: float) -> Range:
+    return Range(low, high)
 
 
 def at_least(low: float) -> Check:
+    """A lower bound only (prefer ``between``: every number should have both ends)."""
+
     def check(value: float) -> str | None:
         return None if value >= low else f"phải từ {low} trở lên"
 
     return check
 
 
-def between(low: float, high: float) -> Check:
-    def check(value: float) -> str | None:
-        return None if low <= value <= high else f"phải trong khoảng {low} đến {high}"
-
-    return check
+gpio_pin = Range(0, 27, "phải là số chân GPIO (đánh số BCM) từ 0 đến 27")
 
 
 def one_of(*choices: str) -> Check:
@@ -128,7 +158,7 @@ def identifier(value: str) -> str | None:
 @dataclass(frozen=True)
 class DeviceSettings:
     id: str = setting("pi-01", "This device's id (MQTT client id, log records)", check=identifier)
-    name: str = setting("UBND xã", "Human name of the place the device serves")
+    name: str = setting("UBND xã", "Human name of the place the device serves", text=FREE)
     commune: str = setting("xa-mau", "Commune id this device belongs to", check=identifier)
 
 
@@ -145,11 +175,15 @@ class RelaySettings:
     pin: int = setting(17, "BCM pin driving the amplifier relay", check=gpio_pin)
     active_high: bool = setting(False, "True if the relay closes on a high pin (most boards: low)")
     warmup_s: float = setting(
-        3.0, "Seconds between relay on and the first audio", check=at_least(0)
+        3.0, "Seconds between relay on and the first audio", check=between(0, 60)
     )
-    tail_s: float = setting(2.0, "Seconds between the last audio and relay off", check=at_least(0))
+    tail_s: float = setting(
+        2.0, "Seconds between the last audio and relay off", check=between(0, 60)
+    )
     max_on_minutes: float = setting(
-        30.0, "The relay is forced off after this long, whatever happens", check=at_least(0.05)
+        30.0,
+        "The relay is forced off after this long, whatever happens (at least 3 s)",
+        check=between(0.05, 180),
     )
 
 
@@ -181,7 +215,7 @@ class AudioSettings:
     max_gain_db: float = setting(
         18.0, "Largest boost given to a quiet recording (dB)", check=between(0, 40)
     )
-    fade_s: float = setting(3.0, "Fade-out when a slot's end cuts a segment", check=at_least(0))
+    fade_s: float = setting(3.0, "Fade-out when a slot's end cuts a segment", check=between(0, 60))
 
 
 @dataclass(frozen=True)
@@ -190,7 +224,9 @@ class ScheduleSettings:
         "Asia/Ho_Chi_Minh", "Time zone of plans and quiet hours", check=time_zone
     )
     late_grace_minutes: float = setting(
-        10.0, "A slot may still start this late (shortened to its end)", check=at_least(0)
+        10.0,
+        "A slot may still start this late (shortened to its end)",
+        check=between(0, 24 * 60),
     )
     quiet_hours: str = setting(
         "21:30-05:30", "No ordinary or priority broadcast in these hours", check=time_range
@@ -239,7 +275,7 @@ class MqttSettings:
     disk_reserve_mb: int = setting(
         200,
         "Free disk space always kept: a content version that would leave less is refused (MB)",
-        check=at_least(0),
+        check=between(0, 10**9),
     )
     fetch_window: int = setting(
         16, "Media blocks requested ahead while downloading", check=between(1, 256)
@@ -259,7 +295,9 @@ class HubSettings:
         256, "Size of the blocks media are served in (KiB)", check=between(4, 512)
     )
     rate_limit_kbps: int = setting(
-        0, "Cap on the bandwidth media are served with (KiB/s; 0: none)", check=at_least(0)
+        0,
+        "Cap on the bandwidth media are served with (KiB/s; 0: none)",
+        check=between(0, 10**7),
     )
     command_ttl_s: int = setting(
         300, "How long a command stays valid (seconds)", check=between(5, 86400)
@@ -301,15 +339,15 @@ class KioskSettings:
     idle_return_s: float = setting(
         90.0,
         "Seconds without a touch before the kiosk returns to the home screen",
-        check=at_least(1),
+        check=between(1, 86400),
     )
     attract_after_s: float = setting(
         180.0,
         "Seconds without a touch before the attract loop starts (clips and slides)",
-        check=at_least(1),
+        check=between(1, 86400),
     )
     attract_slide_s: float = setting(
-        8.0, "Seconds each slide of the attract loop stays on screen", check=at_least(1)
+        8.0, "Seconds each slide of the attract loop stays on screen", check=between(1, 3600)
     )
     opening_hours: str = setting(
         "T2-T6 07:00-17:00; T7 07:00-11:30",
@@ -352,7 +390,7 @@ class KioskSettings:
         300.0,
         "Seconds between two checkpoints of the day's usage counts (a power cut loses at most "
         "this much; the journal gets one usage record a day)",
-        check=at_least(5),
+        check=between(5, 86400),
     )
     content_poll_s: float = setting(
         1.0,
@@ -380,6 +418,7 @@ class SiteSettings:
         "",
         "Name the public site and notice board show, e.g. 'UBND xã Tân Lập' (empty: from "
         "[report] commune_name, or [device] name)",
+        text=FREE,
     )
     rebuild: bool = setting(True, "The hub rebuilds the public site whenever content changes")
 
@@ -387,31 +426,47 @@ class SiteSettings:
 @dataclass(frozen=True)
 class ReportSettings:
     commune_name: str = setting(
-        "", "The commune's name as written in reports, e.g. 'Tân Lập' (empty: left blank)"
+        "",
+        "The commune's name as written in reports, e.g. 'Tân Lập' (empty: left blank)",
+        text=FREE,
     )
     place: str = setting(
-        "", "Place name of the date line ('Tân Lập, ngày …'; empty: the commune's name)"
+        "",
+        "Place name of the date line ('Tân Lập, ngày …'; empty: the commune's name)",
+        text=FREE,
     )
     parent_body: str = setting(
-        "", "Line above the issuing body in the header, e.g. 'UBND XÃ TÂN LẬP' (empty: none)"
+        "",
+        "Line above the issuing body in the header, e.g. 'UBND XÃ TÂN LẬP' (empty: none)",
+        text=FREE,
     )
     issuing_body: str = setting(
         "",
         "Issuing body in the header, e.g. 'BỘ PHẬN VĂN HÓA - THÔNG TIN'; '\\n' breaks the line "
         "(empty: 'ỦY BAN NHÂN DÂN' and 'XÃ …' with the commune's name)",
+        text=FREE,
     )
-    number_suffix: str = setting("BC-UBND", "Document code after the number: 'Số: …/BC-UBND'")
+    number_suffix: str = setting(
+        "BC-UBND", "Document code after the number: 'Số: …/BC-UBND'", text=FREE
+    )
     subject: str = setting(
-        "Kết quả tuyên truyền cải cách hành chính", "Subject line under 'BÁO CÁO'"
+        "Kết quả tuyên truyền cải cách hành chính",
+        "Subject line under 'BÁO CÁO'",
+        text=FREE,
     )
     signer_authority: str = setting(
-        "TM. ỦY BAN NHÂN DÂN", "Authority line of the signature block (empty: none)"
+        "TM. ỦY BAN NHÂN DÂN",
+        "Authority line of the signature block (empty: none)",
+        text=FREE,
     )
-    signer_title: str = setting("CHỦ TỊCH", "Title of the signer")
-    signer_name: str = setting("", "Name of the signer (empty: left blank to write by hand)")
+    signer_title: str = setting("CHỦ TỊCH", "Title of the signer", text=FREE)
+    signer_name: str = setting(
+        "", "Name of the signer (empty: left blank to write by hand)", text=FREE
+    )
     recipients: list[str] = setting(
         ["UBND huyện (để báo cáo)", "Phòng Văn hóa và Thông tin huyện", "Lưu: VT, VHTT"],
         "Recipients listed under 'Nơi nhận:' (the last is usually 'Lưu: VT, …')",
+        text=FREE,
     )
 
 
@@ -434,7 +489,9 @@ class ConsoleSettings:
         200, "Largest file staff may upload (MB); larger ones are refused", check=between(1, 4096)
     )
     offline_alert_minutes: float = setting(
-        30.0, "Warn when a device has been offline this long (minutes)", check=at_least(1)
+        30.0,
+        "Warn when a device has been offline this long (minutes)",
+        check=between(1, 7 * 24 * 60),
     )
 
 
@@ -513,10 +570,29 @@ def _type_problem(expected: Any, value: Any) -> str | None:
         return None if ok else "phải là số nguyên"
     if expected is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and not math.isfinite(value):
+            return "phải là một số hữu hạn (không được là inf hay nan)"
         return None if ok else "phải là một số"
     if expected is str:
         return None if isinstance(value, str) else "phải là chuỗi (trong dấu ngoặc kép)"
     return None
+
+
+def _text_value(meta: Any, value: Any) -> tuple[Any, str | None]:
+    """Free text cleaned; plain text with an invisible or control character refused."""
+    if meta.get("secret"):
+        return value, None
+    texts = value if isinstance(value, list) else [value]
+    if not all(isinstance(t, str) for t in texts):
+        return value, None
+    if meta.get("text") == FREE:
+        cleaned = [clean_text(t) for t in texts]
+        return (cleaned if isinstance(value, list) else cleaned[0]), None
+    for text in texts:
+        hidden = first_invisible(text)
+        if hidden:
+            return value, f"chứa ký tự vô hình hoặc ký tự điều khiển {describe_char(hidden)}"
+    return value, None
 
 
 def _build_section(name: str, cls: type, raw: dict[str, Any], problems: list) -> Any:
@@ -531,6 +607,8 @@ def _build_section(name: str, cls: type, raw: dict[str, Any], problems: list) ->
         if problem is None:
             if hints[key] is float and isinstance(value, int):
                 value = float(value)
+            value, problem = _text_value(known[key].metadata, value)
+        if problem is None:
             check = known[key].metadata.get("check")
             problem = check(value) if check else None
         if problem:
@@ -559,6 +637,33 @@ def parse_config(raw: dict[str, Any], source: str = "(defaults)") -> Config:
     return Config(**sections, source=source)
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; too big, not UTF-8, bad syntax or nested too deep: a ConfigError."""
+
+    def refuse(key: str, message: str) -> ConfigError:
+        return ConfigError([(key, message)], str(path))
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise refuse("(file)", f"không đọc được: {exc.strerror}") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise refuse("(file)", f"tệp lớn hơn {MAX_CONFIG_BYTES >> 20} MB: không phải tệp cấu hình")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise refuse("(file)", "không phải văn bản UTF-8") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise refuse("(syntax)", str(exc)) from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and tables recursively
+        raise refuse("(syntax)", "mảng hoặc bảng lồng nhau quá sâu") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise refuse("(syntax)", "có số nguyên dài hơn 4.300 chữ số") from exc
+
+
 def load_config(path: str | os.PathLike | None = None, data_dir: str | None = None) -> Config:
     """Load the configuration.
 
@@ -568,17 +673,7 @@ def load_config(path: str | os.PathLike | None = None, data_dir: str | None = No
     explicit = path is not None or "VILLAGE_CONFIG" in os.environ
     chosen = Path(path or os.environ.get("VILLAGE_CONFIG") or DEFAULT_CONFIG_PATH)
     if chosen.exists() or explicit:
-        try:
-            text = chosen.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError([("(file)", f"không đọc được: {exc.strerror}")], str(chosen)) from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError([("(file)", "không phải văn bản UTF-8")], str(chosen)) from exc
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([("(syntax)", str(exc))], str(chosen)) from exc
-        config = parse_config(raw, str(chosen))
+        config = parse_config(_read_toml(chosen), str(chosen))
     else:
         config = parse_config({})
     if data_dir:

@@ -85,7 +85,7 @@ class _RowChecker:
                 kind, other = "item_too_long", item
             else:
                 kind, other = "text_too_long", 0
-            self.add(header, kind, f"{len(value):,}", other=other, limit=column.max_chars)
+            self.add(header, kind, str(len(value)), other=other, limit=column.max_chars)
             return False
         if column.kind in ("text", "list"):
             word = texts.word_longer_than(value, self.limits.word_chars)
@@ -163,7 +163,7 @@ def _parse_row(
             continue
         values[key] = value
     if check.chars > limits.record_chars and not check.problems:
-        check.add("", "record_too_long", f"{check.chars:,}", limit=limits.record_chars)
+        check.add("", "record_too_long", str(check.chars), limit=limits.record_chars)
     if check.problems:
         return check.problems
     return ParsedRow(number, values, "status" in values, "effective_date" in values)
