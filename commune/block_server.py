@@ -1,17 +1,22 @@
-"""Serving media in blocks: requests from many devices, each block published once.
+"""Serving media in blocks: each device gets what its manifest names, at its share.
 
-Blocks are published on the file's topic, which every device fetching that file is
-subscribed to, so devices fetching the same file at once (a commune-wide push) share them.
-A device subscribes before it asks, so a block published after the first request of its
-current round (see ``FetchRequest.round``) has reached it already: asked again in the same
-round, it is not sent again. A block waiting to be sent is not queued twice.
+A request is checked against the device's own manifest before anything is queued: the file
+must be one the manifest names, in the block size it declares, and every block inside the
+file; anything else is refused (counted, logged, nothing read from disk). Each device has
+two token buckets: one on its requests (refused before they are even decoded, see
+``admit``) and one on the bytes of blocks sent to it again. A block is sent to a device once;
+asked for again, it is not sent if it went to that device after the request's round began or
+less than ``RESEND_S`` ago (so a new round number alone gets nothing), and a later copy is
+paid for from the device's resend bucket. The first copy of every block its manifest names
+is free: that is what a device needs, and it is bounded by its manifest.
 
-When a push has just sent a file to several devices at once, the first requests for it
-wait (at most ``GATHER_S``) until every online device expected has asked: they then all
-receive the first blocks from one publish instead of one publish each. In such a wave a
-block is published again at most every ``HOLD_S``, so devices that ask late (slower ones)
-share the next copy.
+Blocks wait in one queue per device, served in turn (one block per device per turn), so a
+device that asks for a lot only ever takes its own turn. When several devices have asked
+for the same block, it is read once and published to each of them.
 
+Blocks go to ``device/<id>/media/<sha256>``, which only that device may read; a device that
+asks the version-1 way (``deliver: commune``) gets them on the commune's shared
+``media/<sha256>``, and a block published there after its round began reached it already.
 Blocks go out as QoS 0 (a device asks again, in a new round, for what it lost), at most
 ``MAX_UNWRITTEN`` not yet written to the socket, optionally under a bandwidth cap.
 """
@@ -26,50 +31,100 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from commune.refusals import (
+    BLOCKS_OVER_LIMIT,
+    FETCH_OVER_LIMIT,
+    FETCH_REFUSED,
+    RefusalCounter,
+)
 from village.store import ContentStore
-from village.wire.blocks import FetchRequest, encode_block
+from village.wire.blocks import DELIVER_COMMUNE, FetchRequest, encode_block
+from village.wire.errors import Refused
 from village.wire.manifest import MediaRef
 from village.wire.mqtt import Outcome
+from village.wire.topics import CommuneTopics
 
 log = logging.getLogger(__name__)
 
 MAX_UNWRITTEN = 8
-MAX_PENDING = 100_000
 OPEN_FILES = 16
-FORGET_S = 300.0  # how long publish times and round starts are remembered
-GATHER_S = 2.0  # longest wait for the other (online) devices of a wave to ask for a file
-HOLD_S = 2.0  # during a wave, a block is published again at most this often
+FORGET_S = 300.0  # how long what was sent to whom is remembered
+RESEND_S = 2.0  # a block sent to a device is not sent to it again sooner, whatever the round
+MB = 1024 * 1024
 
 Publish = Callable[[str, bytes], Outcome]
+Refs = Callable[[str], dict[str, MediaRef]]
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class DeviceLimits:
+    """What one device may ask of the block server (the defaults leave a genuine device,
+    which asks about 40 times a second at full speed, far below them)."""
+
+    requests_per_s: float = 50.0
+    request_burst: float = 200.0
+    resend_bytes_per_s: float = 2 * MB
+    resend_burst_bytes: float = 32 * MB
+    queued_blocks: int = 4096
+
+
+class TokenBucket:
+    """``rate`` tokens a second, at most ``burst`` saved up."""
+
+    def __init__(self, rate: float, burst: float | None = None, clock: Clock = time.monotonic):
+        self.rate = rate
+        self.burst = rate if burst is None else burst
+        self.tokens = self.burst
+        self.clock = clock
+        self.stamp = clock()
+
+    def _fill(self) -> None:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def try_take(self, amount: float) -> bool:
+        """Take ``amount`` if the bucket holds it; never waits."""
+        self._fill()
+        if self.tokens >= amount:
+            self.tokens -= amount
+            return True
+        return False
+
+    def take(self, amount: int, stop: threading.Event) -> None:
+        """Wait until the bucket holds ``amount`` (or is full), then take it."""
+        if self.rate <= 0:
+            return
+        while not stop.is_set():
+            self._fill()
+            if self.tokens >= amount or self.tokens >= self.burst:
+                self.tokens -= amount
+                return
+            stop.wait((amount - self.tokens) / self.rate)
 
 
 @dataclass
 class ServerStats:
-    requested: int = 0  # block indices asked for (before merging)
-    already_sent: int = 0  # asked for, but published to that device in this round already
-    served: int = 0  # blocks published
+    requested: int = 0  # block indices asked for in requests the manifest allows
+    already_sent: int = 0  # asked for, but sent to that device in this round or just now
+    served: int = 0  # blocks published (one per device they went to)
     bytes: int = 0
-    refused: int = 0  # requests for media the device is not meant to have
+    read: int = 0  # blocks read from disk
+    refused: int = 0  # requests the manifest does not allow
+    over_limit: int = 0  # requests and blocks over a device's allowance
     by_file: dict[str, collections.Counter] = field(default_factory=dict)
 
 
-class TokenBucket:
-    def __init__(self, rate_bytes_s: float) -> None:
-        self.rate = rate_bytes_s
-        self.tokens = rate_bytes_s
-        self.stamp = time.monotonic()
+class DeviceAccount:
+    """One device's allowance and queue."""
 
-    def take(self, amount: int, stop: threading.Event) -> None:
-        if self.rate <= 0:
-            return
-        while not stop.is_set():
-            now = time.monotonic()
-            self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens >= amount or self.tokens >= self.rate:
-                self.tokens -= amount
-                return
-            stop.wait((amount - self.tokens) / self.rate)
+    def __init__(self, limits: DeviceLimits, clock: Clock) -> None:
+        self.requests = TokenBucket(limits.requests_per_s, limits.request_burst, clock)
+        self.resends = TokenBucket(limits.resend_bytes_per_s, limits.resend_burst_bytes, clock)
+        self.queue: collections.OrderedDict[tuple[str, int], None] = collections.OrderedDict()
+        self.rounds: dict[str, tuple[int, float]] = {}  # sha -> (round, when it began)
+        self.deliver: dict[str, str] = {}  # sha -> where it listens
 
 
 class BlockServer:
@@ -77,81 +132,123 @@ class BlockServer:
         self,
         library: ContentStore,
         publish: Publish,
-        topic_for: Callable[[str], str],
-        allowed: Callable[[str, str], bool],
+        topics: CommuneTopics,
+        refs: Refs,
         rate_limit_kbps: int = 0,
-        expected: Callable[[str], set[str]] = lambda sha256: set(),
+        limits: DeviceLimits | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.library = library
         self.publish = publish
-        self.topic_for = topic_for
-        self.allowed = allowed
-        self.expected = expected  # devices just sent a manifest with this file
+        self.topics = topics
+        self.refs = refs  # a device's media, as its manifest names them
+        self.limits = limits or DeviceLimits()
+        self.clock = clock
         self.bucket = TokenBucket(rate_limit_kbps * 1024)
         self.stats = ServerStats()
-        self._pending: collections.OrderedDict[tuple[str, int, int], None] = (
-            collections.OrderedDict()
-        )
+        self.refusals = RefusalCounter("media requests", clock)
+        self._accounts: dict[str, DeviceAccount] = {}
+        self._askers: dict[tuple[str, int], set[str]] = {}  # block -> devices waiting for it
+        self._turns: collections.deque[str] = collections.deque()  # devices with blocks queued
+        self._sent: dict[tuple[str, str, int], float] = {}  # (device, sha, index) -> last sent
+        self._shared: dict[tuple[str, int], float] = {}  # block -> last sent on the shared topic
         self._ready = threading.Condition()
         self._stop = threading.Event()
         self._files: collections.OrderedDict[str, int] = collections.OrderedDict()
         self._thread: threading.Thread | None = None
-        self._published: dict[tuple[str, int, int], float] = {}  # block -> last publish
-        self._rounds: dict[tuple[str, str, int], float] = {}  # (device, sha, round) -> start
-        self._forget_at = time.monotonic() + FORGET_S
-        # sha -> (opened, devices still to ask, whether several devices were expected)
-        self._waves: dict[str, tuple[float, set[str], bool]] = {}
+        self._forget_at = clock() + FORGET_S
+
+    def _account(self, device: str) -> DeviceAccount:
+        account = self._accounts.get(device)
+        if account is None:
+            account = self._accounts[device] = DeviceAccount(self.limits, self.clock)
+        return account
 
     # -- requests (network thread) ---------------------------------------------------------
 
-    def request(self, device: str, fetch: FetchRequest) -> None:
-        if not self.allowed(device, fetch.sha256):
-            self.stats.refused += 1
-            log.warning("%s asked for media %s it is not meant to hold", device, fetch.sha256[:12])
-            return
-        now = time.monotonic()
+    def admit(self, device: str) -> bool:
+        """Whether a request from ``device`` may be looked at (its request rate); called
+        before the request is decoded, so a flood costs next to nothing."""
         with self._ready:
+            account = self._account(device)
+            if account.requests.try_take(1):
+                return True
+            self.stats.over_limit += 1
+        self.refusals.note(device, FETCH_OVER_LIMIT, "requests over its rate limit")
+        return False
+
+    def request(self, device: str, fetch: FetchRequest) -> None:
+        ref = self.refs(device).get(fetch.sha256)
+        with self._ready:
+            account = self._account(device)
+            try:
+                fetch.check(ref)
+            except Refused as exc:
+                self.stats.refused += 1
+                self.refusals.note(device, FETCH_REFUSED, exc.detail)
+                return
+            assert ref is not None
+            now = self.clock()
             self._forget(now)
-            since = self._rounds.setdefault((device, fetch.sha256, fetch.round), now)
-            self._join_wave(device, fetch.sha256, now)
+            since = self._round_start(account, fetch, now)
+            account.deliver[fetch.sha256] = fetch.deliver
             counter = self.stats.by_file.setdefault(fetch.sha256, collections.Counter())
+            queued = False
             for index in fetch.blocks:
                 self.stats.requested += 1
                 counter[index] += 1
-                key = (fetch.sha256, fetch.block_size, index)
-                if self._published.get(key, -1.0) >= since:
-                    self.stats.already_sent += 1
-                    continue
-                if key not in self._pending and len(self._pending) < MAX_PENDING:
-                    self._pending[key] = None
-            self._ready.notify()
+                queued = self._ask(account, device, ref, index, fetch.deliver, since, now) or queued
+            if queued:
+                self._ready.notify()
 
-    def _join_wave(self, device: str, sha256: str, now: float) -> None:
-        wave = self._waves.get(sha256)
-        if wave is None:
-            others = self.expected(sha256) - {device}
-            self._waves[sha256] = (now, others, bool(others))  # no others: nothing to wait for
-        else:
-            wave[1].discard(device)
+    def _round_start(self, account: DeviceAccount, fetch: FetchRequest, now: float) -> float:
+        held = account.rounds.get(fetch.sha256)
+        if held is None or held[0] != fetch.round:
+            held = account.rounds[fetch.sha256] = (fetch.round, now)
+        return held[1]
 
-    def _held_back(self, key: tuple[str, int, int], now: float) -> float:
-        """Seconds a block still waits (0: none): for the rest of its wave to ask, and,
-        in a wave of several devices, until its last copy is ``HOLD_S`` old, so devices that
-        ask late share one copy instead of getting one each."""
-        opened, waiting, crowd = self._waves.get(key[0], (now, set(), False))
-        delay = max(0.0, GATHER_S - (now - opened)) if waiting else 0.0
-        last = self._published.get(key)
-        if crowd and last is not None:
-            delay = max(delay, last + HOLD_S - now)
-        return delay
+    def _ask(
+        self,
+        account: DeviceAccount,
+        device: str,
+        ref: MediaRef,
+        index: int,
+        deliver: str,
+        since: float,
+        now: float,
+    ) -> bool:
+        """Queue one block for a device, if it is due; True if it was queued."""
+        key = (ref.sha256, index)
+        last = self._sent.get((device, ref.sha256, index))
+        if deliver == DELIVER_COMMUNE:
+            shared = self._shared.get(key)
+            if shared is not None and (last is None or shared > last):
+                last = shared  # it went to everyone listening on the shared topic
+        if key in account.queue or (last is not None and last >= min(since, now - RESEND_S)):
+            self.stats.already_sent += 1
+            return False
+        if last is not None and not account.resends.try_take(ref.block_length(index)):
+            self.stats.over_limit += 1
+            self.refusals.note(device, BLOCKS_OVER_LIMIT, "blocks asked again over its allowance")
+            return False
+        if len(account.queue) >= self.limits.queued_blocks:
+            self.stats.over_limit += 1
+            self.refusals.note(device, BLOCKS_OVER_LIMIT, "more blocks asked than it may wait for")
+            return False
+        if not account.queue:
+            self._turns.append(device)
+        account.queue[key] = None
+        self._askers.setdefault(key, set()).add(device)
+        return True
 
     def _forget(self, now: float) -> None:
         if now < self._forget_at:
             return
         self._forget_at = now + FORGET_S
-        self._published = {k: t for k, t in self._published.items() if now - t < FORGET_S}
-        self._rounds = {k: t for k, t in self._rounds.items() if now - t < FORGET_S}
-        self._waves = {k: w for k, w in self._waves.items() if now - w[0] < FORGET_S}
+        self._sent = {k: t for k, t in self._sent.items() if now - t < FORGET_S}
+        self._shared = {k: t for k, t in self._shared.items() if now - t < FORGET_S}
+        for account in self._accounts.values():
+            account.rounds = {s: r for s, r in account.rounds.items() if now - r[1] < FORGET_S}
 
     # -- serving (own thread) --------------------------------------------------------------
 
@@ -168,29 +265,48 @@ class BlockServer:
         for fd in self._files.values():
             os.close(fd)
         self._files.clear()
-        if self.stats.requested:
+        if self.stats.requested or self.stats.refused or self.stats.over_limit:
             log.info(
-                "served %d blocks (%.1f MB) for %d blocks requested (%d already sent)",
+                "served %d blocks (%.1f MB) for %d blocks requested (%d already sent); "
+                "refused %d requests, %d requests and blocks over a device's allowance",
                 self.stats.served,
                 self.stats.bytes / 1e6,
                 self.stats.requested,
                 self.stats.already_sent,
+                self.stats.refused,
+                self.stats.over_limit,
             )
 
-    def _next(self) -> tuple[str, int, int] | None:
-        """The oldest block whose file is not held back for its wave."""
+    def _next(self) -> tuple[tuple[str, int], list[tuple[str, str]]] | None:
+        """The next device's oldest block, and every device waiting for it (with where
+        each listens); devices take turns."""
         with self._ready:
-            while not self._stop.is_set():
-                now = time.monotonic()
-                wait = 1.0
-                for key in self._pending:
-                    delay = self._held_back(key, now)
-                    if delay <= 0:
-                        del self._pending[key]
-                        return key
-                    wait = min(wait, delay)
-                self._ready.wait(wait)
-            return None
+            while not self._turns:
+                if self._stop.is_set():
+                    return None
+                self._ready.wait(1.0)
+            device = self._turns.popleft()
+            account = self._accounts[device]
+            key, _ = account.queue.popitem(last=False)
+            if account.queue:
+                self._turns.append(device)
+            waiting = [device]
+            for other in self._askers.pop(key, set()) - {device}:
+                queue = self._accounts[other].queue
+                queue.pop(key, None)
+                if not queue:
+                    self._turns.remove(other)
+                waiting.append(other)
+            now = self.clock()
+            sha, index = key
+            devices = []
+            for d in waiting:  # counted as sent now: a request meanwhile does not queue it again
+                deliver = self._accounts[d].deliver.get(sha, "")
+                self._sent[(d, sha, index)] = now
+                if deliver == DELIVER_COMMUNE:
+                    self._shared[key] = now
+                devices.append((d, deliver))
+            return key, devices
 
     def _fd(self, sha256: str) -> int:
         fd = self._files.pop(sha256, None)
@@ -202,30 +318,39 @@ class BlockServer:
         self._files[sha256] = fd
         return fd
 
+    def _read(self, sha: str, index: int, devices: list[tuple[str, str]]) -> bytes | None:
+        """The block as published (header and data), read once for every device."""
+        ref = next((r for d, _ in devices if (r := self.refs(d).get(sha)) is not None), None)
+        if ref is None or index >= ref.blocks:
+            return None  # no longer in any manifest
+        try:
+            data = os.pread(self._fd(sha), ref.block_length(index), index * ref.block_size)
+        except OSError as exc:
+            log.error("cannot read media %s: %s", sha[:12], exc)
+            return None
+        self.stats.read += 1
+        return encode_block(index, ref.blocks, ref.size, data)
+
     def _run(self) -> None:
         unwritten: collections.deque[Outcome] = collections.deque()
         while True:
-            key = self._next()
-            if key is None:
+            item = self._next()
+            if item is None:
                 return
-            sha, block_size, index = key
-            try:
-                fd = self._fd(sha)
-                size = os.fstat(fd).st_size
-                ref = MediaRef(sha, size, block_size)
-                if index >= ref.blocks:
-                    continue
-                data = os.pread(fd, ref.block_length(index), index * block_size)
-            except OSError as exc:
-                log.error("cannot read media %s: %s", sha[:12], exc)
+            (sha, index), devices = item
+            payload = self._read(sha, index, devices)
+            if payload is None:
                 continue
-            self.bucket.take(len(data), self._stop)
-            while len(unwritten) >= MAX_UNWRITTEN:
-                unwritten.popleft().wait(10)
-            with self._ready:
-                self._published[key] = time.monotonic()
-            unwritten.append(
-                self.publish(self.topic_for(sha), encode_block(index, ref.blocks, size, data))
-            )
-            self.stats.served += 1
-            self.stats.bytes += len(data)
+            topics = {
+                self.topics.media(sha)
+                if deliver == DELIVER_COMMUNE
+                else self.topics.device_media(device, sha)
+                for device, deliver in devices
+            }
+            for topic in sorted(topics):
+                self.bucket.take(len(payload), self._stop)
+                while len(unwritten) >= MAX_UNWRITTEN:
+                    unwritten.popleft().wait(10)
+                unwritten.append(self.publish(topic, payload))
+                self.stats.served += 1
+                self.stats.bytes += len(payload) - 20

@@ -54,6 +54,9 @@ class BrokerPlan:
     rotate: bool = False
     hub_key: str = ""  # hub public key to put in the device snippets
     message_limit: int = limits.BROKER_PAYLOAD
+    # devices of before per-device media read blocks on the commune's shared topic: grant it
+    # while some still run (docs/protocol.md, "Upgrading"); any device can read it then
+    legacy_media: bool = False
 
     @property
     def listen_port(self) -> int:
@@ -70,23 +73,26 @@ class BrokerFiles:
     users: dict[str, str] = field(default_factory=dict)  # user -> plain password
 
 
-def acl_text(commune: str, devices: tuple[str, ...]) -> str:
+def acl_text(commune: str, devices: tuple[str, ...], legacy_media: bool = False) -> str:
     topics = CommuneTopics(commune)
     lines = [
         f"# ACL for commune {commune}: the hub reads and writes everything of the commune;",
-        "# a device reads what is addressed to it or to the commune and writes only its own",
-        "# status, block requests, logs and replies. Nothing else is allowed to anyone.",
+        "# a device reads what is addressed to it or to the commune (media blocks only on its",
+        "# own topic) and writes only its own status, block requests, logs and replies.",
+        "# Nothing else is allowed to anyone.",
         "",
         f"user {hub_user(commune)}",
         f"topic readwrite {topics.prefix}/#",
     ]
+    shared = [f"topic read {topics.all_media}"] if legacy_media else []
     for device in devices:
         lines += [
             "",
             f"user {device}",
             f"topic read {topics.hub_status}",
             f"topic read {topics.commune_command}",
-            f"topic read {topics.all_media}",
+            f"topic read {topics.device_media_filter(device)}",
+            *shared,
             *(f"topic read {topics.device(device, leaf)}" for leaf in ("manifest", "cmd", "ack")),
             *(
                 f"topic write {topics.device(device, leaf)}"
@@ -233,7 +239,8 @@ def write_broker_config(plan: BrokerPlan) -> BrokerFiles:
 
     entries = "\n".join(password_entry(user, files.users[user]) for user in users) + "\n"
     atomic_write_bytes(files.passwords, entries.encode(), mode=0o600)
-    atomic_write_bytes(files.acl, acl_text(plan.commune, plan.devices).encode(), mode=0o640)
+    acl = acl_text(plan.commune, plan.devices, plan.legacy_media)
+    atomic_write_bytes(files.acl, acl.encode(), mode=0o640)
     atomic_write_bytes(files.config, config_text(plan, files, tls_dir).encode(), mode=0o644)
     _chown(owned, plan.run_as)
 

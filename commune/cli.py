@@ -81,6 +81,7 @@ def cmd_broker_config(args: argparse.Namespace, config: Config) -> int:
         run_as=args.user,
         rotate=args.rotate,
         hub_key=args.hub_key,
+        legacy_media=args.legacy_media,
     )
     files = write_broker_config(plan)
     print(say("broker_written", commune=plan.commune, out=plan.out))
@@ -284,9 +285,22 @@ def _sync_note(status: dict[str, Any]) -> str:
     return ""
 
 
+def _refused_note(counts: dict[str, int]) -> str:
+    """What the hub refused a device (see commune.refusals), for staff."""
+    from commune.report.fmt import vn_int
+
+    if not counts:
+        return ""
+    what = ", ".join(say(f"refused_{kind}", count=vn_int(n)) for kind, n in sorted(counts.items()))
+    return " " + say("devices_refused", what=what)
+
+
 def cmd_devices(args: argparse.Namespace, config: Config) -> int:
     hub = open_hub(args, config)
     rows = hub.repository.devices()
+    refused: dict[str, dict[str, int]] = {}
+    for entry in hub.repository.refusals():
+        refused.setdefault(entry.device, {})[entry.kind] = entry.count
     if args.json:
         print_json(
             [
@@ -296,6 +310,7 @@ def cmd_devices(args: argparse.Namespace, config: Config) -> int:
                     "last_seen": r.last_seen,
                     "registered_at": r.registered_at,
                     **{k: v for k, v in r.status.items() if k not in ("type", "device", "online")},
+                    "refused": refused.get(r.device, {}),
                 }
                 for r in rows
             ]
@@ -324,7 +339,7 @@ def cmd_devices(args: argparse.Namespace, config: Config) -> int:
             f"{say('relay_on') if s.get('relay') else say('relay_off'):<6} "
             f"{human_bytes(s.get('disk_free_bytes')):<10} "
             f"{say('unknown') if clock is None else say('clock_ok' if clock else 'clock_bad'):<13} "
-            f"{broadcast}{_sync_note(s)}"
+            f"{broadcast}{_sync_note(s)}{_refused_note(refused.get(row.device, {}))}"
         )
     return EXIT_OK
 
@@ -474,6 +489,11 @@ def register(registry: Registry) -> None:
     conf.add_argument("--user", default="mosquitto", help="user the broker runs as")
     conf.add_argument("--rotate", action="store_true", help="new passwords for every user")
     conf.add_argument("--hub-key", default="", help="hub public key for the device snippets")
+    conf.add_argument(
+        "--legacy-media",
+        action="store_true",
+        help="also let devices read the commune's shared media topic (while upgrading)",
+    )
 
     ca = broker_sub.add_parser("ca", help="make a CA and certificates for the commune")
     ca_sub = ca.add_subparsers(dest="ca_command", metavar="STEP", required=True)

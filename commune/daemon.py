@@ -15,14 +15,17 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from commune.block_server import BlockServer
+from commune.block_server import BlockServer, DeviceLimits
 from commune.broker import hub_user
 from commune.desired import DesiredState, build_manifest, desired_state
 from commune.errors import HubError
 from commune.hubdata import HubData
+from commune.intake import IntakeLimits, LogIntake
+from commune.refusals import MESSAGE_REFUSED, RefusalCounter
 from commune.repository import HubRepository
 from village.config import Config
 from village.systemd import Watchdog, notify
@@ -30,16 +33,17 @@ from village.wire import codec, limits
 from village.wire.blocks import FetchRequest
 from village.wire.commands import EVERY_DEVICE
 from village.wire.errors import Refused, WireError
+from village.wire.manifest import MediaRef
 from village.wire.mqtt import Endpoint, Message, Outcome, Session
 from village.wire.status import Reply, hub_status, parse_status
 from village.wire.topics import CommuneTopics
-from village.wire.uplink import Ack, LogBatch
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.25
 SESSION_EXPIRY_S = 24 * 3600
 INBOX = 10_000
+COUNTS_EVERY_S = 5.0  # refusal counts reach the repository (and staff) this often
 
 Event = Callable[[str, dict[str, Any]], None]
 
@@ -77,12 +81,10 @@ class ManifestPublisher:
         self.block_size = block_size
         self.key = hub.signing_key()
         self.published: dict[str, int] = {}
-        self.media: dict[str, set[str]] = {}
-        # file -> devices just sent a manifest that adds it, until they report it applied
-        self.incoming: dict[str, dict[str, int]] = {}
+        self.media: dict[str, dict[str, MediaRef]] = {}  # device -> its media, as in its manifest
+        self._sizes: dict[str, int] = {}
         self._seen: tuple[int, tuple[str, ...]] | None = None
         self._republish = False
-        self._incoming_lock = threading.Lock()
 
     def forget(self) -> None:
         """After a reconnect: publish everything again (the broker may have lost it).
@@ -109,9 +111,9 @@ class ManifestPublisher:
         sent: list[tuple[str, int, Outcome]] = []
         for device in seen[1]:
             state = desired_state(entries, device)
-            media = state.media()
-            before = self.media.get(device, set())
-            self.media[device] = media
+            self.media[device] = {
+                sha: MediaRef(sha, self.size_of(sha), self.block_size) for sha in state.media()
+            }
             if state.version == 0 or self.published.get(device) == state.version:
                 continue
             payload = self._payload(state, repository)
@@ -121,9 +123,6 @@ class ManifestPublisher:
             outcome = self.session.publish(
                 self.topics.device(device, "manifest"), payload, qos=1, retain=True
             )
-            with self._incoming_lock:
-                for sha in media - before:
-                    self.incoming.setdefault(sha, {})[device] = state.version
             sent.append((device, state.version, outcome))
         done = []
         complete = True
@@ -147,7 +146,7 @@ class ManifestPublisher:
             self.topics.commune,
             version.created_at if version else "1970-01-01T00:00:00+00:00",
             self.block_size,
-            self.hub.media_size,
+            self.size_of,
         )
         payload = self.key.seal(manifest.to_message())
         if len(payload) > limits.BROKER_PAYLOAD:
@@ -168,22 +167,16 @@ class ManifestPublisher:
             )
         return payload
 
-    def allowed(self, device: str, sha256: str) -> bool:
-        return sha256 in self.media.get(device, set())
+    def size_of(self, sha256: str) -> int:
+        """A media file's size (files are named by their hash: it never changes)."""
+        size = self._sizes.get(sha256)
+        if size is None:
+            size = self._sizes[sha256] = self.hub.media_size(sha256)
+        return size
 
-    def expected(self, sha256: str) -> set[str]:
-        """Devices that were just sent this file and have not applied it yet."""
-        with self._incoming_lock:
-            return set(self.incoming.get(sha256, {}))
-
-    def applied(self, device: str, version: int) -> None:
-        with self._incoming_lock:
-            for sha in list(self.incoming):
-                waiting = self.incoming[sha]
-                if waiting.get(device, version + 1) <= version:
-                    del waiting[device]
-                if not waiting:
-                    del self.incoming[sha]
+    def refs(self, device: str) -> dict[str, MediaRef]:
+        """The media a device's manifest names (what it may fetch)."""
+        return self.media.get(device, {})
 
 
 class HubDaemon:
@@ -193,6 +186,9 @@ class HubDaemon:
         hub: HubData,
         on_event: Event | None = None,
         services: Sequence[Service] = (),
+        *,
+        device_limits: DeviceLimits | None = None,
+        intake_limits: IntakeLimits | None = None,
     ) -> None:
         self.config = config
         self.services = list(services)
@@ -204,7 +200,7 @@ class HubDaemon:
         self.inbox: queue.Queue[Message] = queue.Queue(INBOX)
         self._lock_fd: int | None = None
         self._threads: list[threading.Thread] = []
-        self.online: set[str] = set()  # devices whose last status said online
+        self.refusals = RefusalCounter("messages")
         user = hub_user(self.commune)
         self.session = Session(
             endpoint_from(config, user),
@@ -223,11 +219,12 @@ class HubDaemon:
         self.blocks = BlockServer(
             hub.library,
             lambda topic, payload: self.session.publish(topic, payload, qos=0),
-            self.topics.media,
-            self.manifests.allowed,
+            self.topics,
+            self.manifests.refs,
             config.hub.rate_limit_kbps,
-            lambda sha256: self.manifests.expected(sha256) & self.online,
+            device_limits,
         )
+        self.intake = LogIntake(hub.repository, intake_limits or IntakeLimits())
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -252,6 +249,7 @@ class HubDaemon:
         self.blocks.stop()
         for thread in self._threads:
             thread.join(5)
+        self.save_refusals()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -303,12 +301,14 @@ class HubDaemon:
             return
         device, leaf = parsed
         if leaf == "fetch":  # served straight away: the block server has its own queue
+            if not self.blocks.admit(device):
+                return  # over its request rate: not even decoded
             try:
                 fetch = FetchRequest.parse(
                     codec.decode(message.payload, limit=limits.FETCH, what="fetch")
                 )
             except Refused as exc:
-                log.warning("fetch from %s refused: %s", device, exc)
+                self.refusals.note(device, MESSAGE_REFUSED, f"fetch: {exc}")
                 return
             self.blocks.request(device, fetch)
             return
@@ -336,7 +336,7 @@ class HubDaemon:
                 elif leaf == "reply":
                     self._ingest_reply(device, message.payload)
             except Refused as exc:
-                log.warning("%s from %s refused: %s", leaf, device, exc)
+                self.refusals.note(device, MESSAGE_REFUSED, f"{leaf}: {exc}")
             except WireError as exc:
                 log.error("%s from %s not handled: %s", leaf, device, exc)
             except Exception:  # noqa: BLE001 - one bad message must not stop the hub
@@ -346,39 +346,46 @@ class HubDaemon:
         status = parse_status(codec.decode(payload, limit=limits.STATUS, what="status"), device)
         new = self.hub.repository.register_device(device)
         self.hub.repository.save_status(device, status)
-        if status.get("online"):
-            self.online = self.online | {device}
-            self.manifests.applied(device, int(status.get("content_version") or 0))
-        else:
-            self.online = self.online - {device}
         if new:
             log.info("new device %s", device)
         self.on_event("status", {"device": device, "status": status, "new": new})
 
     def _ingest_log(self, device: str, payload: bytes) -> None:
-        batch = LogBatch.parse(codec.decode(payload, limit=limits.LOG_BATCH, what="log batch"))
-        for record in batch.records:
-            if record.get("device") not in (None, device):
-                raise Refused("wrong-address", f"a record names device {record.get('device')}")
-        ids, added = self.hub.repository.store_records(device, batch.stream, batch.records)
-        ack = Ack(batch.stream, batch.batch, tuple(ids))
-        self.session.publish(self.topics.device(device, "ack"), codec.encode(ack.to_message()))
-        log.debug("%s: %d %s record(s), %d new", device, len(ids), batch.stream, added)
+        answers = self.intake.take(device, payload)
+        for answer in answers.messages:
+            self.session.publish(self.topics.device(device, "ack"), codec.encode(answer))
+        log.debug("%s: %s", device, answers.summary)
         self.on_event(
-            "records", {"device": device, "stream": batch.stream, "count": len(ids), "new": added}
+            "records",
+            {
+                "device": device,
+                "stream": answers.stream,
+                "count": answers.held,
+                "new": answers.added,
+                "deferred": answers.deferred,
+            },
         )
 
     def _ingest_reply(self, device: str, payload: bytes) -> None:
         reply = Reply.parse(codec.decode(payload, limit=limits.REPLY, what="reply"))
         if reply.device != device:
             raise Refused("wrong-address", "reply names another device than its topic")
+        target = self.hub.repository.command_target(reply.command)
+        if target is None:
+            raise Refused("wrong-address", f"reply to command {reply.command}, never sent")
+        if target not in (EVERY_DEVICE, device):
+            raise Refused("wrong-address", f"reply to command {reply.command}, sent to {target}")
         self.hub.repository.save_reply(reply)
         self.on_event("reply", {"device": device, "reply": reply})
 
     # -- poll thread: pushes and commands from staff ---------------------------------------
 
     def _poll(self) -> None:
+        counted_at = time.monotonic()
         while not self.shutdown.wait(POLL_S):
+            if time.monotonic() - counted_at >= COUNTS_EVERY_S:
+                counted_at = time.monotonic()
+                self.save_refusals()
             if not self.session.connected:
                 continue
             try:
@@ -387,6 +394,15 @@ class HubDaemon:
                 self._publish_commands()
             except Exception:  # noqa: BLE001 - keep polling; the cause is logged
                 log.exception("hub poll failed")
+
+    def save_refusals(self) -> None:
+        """Move what devices were refused into the repository, where staff see it."""
+        try:
+            for counter in (self.blocks.refusals, self.refusals, self.intake.refusals):
+                for device, (counts, detail) in counter.take().items():
+                    self.hub.repository.add_refusals(device, counts, detail)
+        except Exception:  # noqa: BLE001 - counting must not stop the hub
+            log.exception("refusal counts not saved")
 
     def _publish_commands(self) -> None:
         repository = self.hub.repository
@@ -415,6 +431,10 @@ def run_hub(config: Config, hub: HubData) -> int:
     if not config.mqtt.host:
         raise HubError("no broker configured: set [mqtt] host (and the hub's user and password)")
     services: list[Service] = []
+    if config.site.rebuild:
+        from commune.site.hub import SiteRebuilder
+
+        services.append(SiteRebuilder(hub, config))
     if config.console.enabled:
         from commune.console.service import console_service
 

@@ -35,7 +35,7 @@ from commune.errors import HubError
 from village.atomic import atomic_write_bytes
 from village.config import Config, _toml_value, parse_config
 from village.errors import ConfigError
-from village.wire.topics import ID_RE
+from village.wire.topics import ID_RE, CommuneTopics
 
 DEFAULT_BROKER_DIR = Path("/etc/mosquitto/village")  # docs/sync.md, mosquitto drop-in
 PLACEHOLDER_HOST = "broker.example"  # what write_broker_config writes for 0.0.0.0 / ::
@@ -56,6 +56,7 @@ class BrokerSettings:
     run_as: str
     tls: TlsFiles | None
     devices: tuple[str, ...]
+    legacy_media: bool = False  # the ACL still grants the commune's shared media topic
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,14 @@ def read_broker_settings(folder: Path, commune: str) -> BrokerSettings:
         raise HubError(f"{hub_snippet}: {exc}") from exc
     public = str(snippet.get("mqtt", {}).get("host", ""))
     devices = []
+    legacy_media = False
+    shared_media = f"topic read {CommuneTopics(commune).all_media}"
     try:
         for line in (folder / "acl").read_text(encoding="utf-8").splitlines():
             parts = line.split()
             if len(parts) == 2 and parts[0] == "user" and parts[1] != hub_user(commune):
                 devices.append(parts[1])
+            legacy_media = legacy_media or line.strip() == shared_media
     except OSError:
         pass
     return BrokerSettings(
@@ -122,6 +126,7 @@ def read_broker_settings(folder: Path, commune: str) -> BrokerSettings:
         run_as=user.group(1) if user else "mosquitto",
         tls=tls,
         devices=tuple(devices),
+        legacy_media=legacy_media,
     )
 
 
@@ -251,6 +256,7 @@ def provision_device(
                 tls=tls,
                 run_as=settings.run_as,
                 hub_key=hub_key,
+                legacy_media=settings.legacy_media,
             )
         )
 

@@ -51,7 +51,15 @@ CREATE TABLE IF NOT EXISTS presence (
 CREATE TABLE IF NOT EXISTS conferences (
     id TEXT PRIMARY KEY, day TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS conferences_by_day ON conferences (day);
+CREATE TABLE IF NOT EXISTS record_days (
+    device TEXT NOT NULL, stream TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (device, stream, day));
+CREATE TABLE IF NOT EXISTS refusals (
+    device TEXT NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL, first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (device, kind));
 """
+# columns added after the first release: (table, column, declaration)
+MIGRATIONS = (("records", "flags", "TEXT"),)
 
 
 def utc_now() -> str:
@@ -92,6 +100,39 @@ class Presence:
 
 
 @dataclass(frozen=True)
+class Refusals:
+    """What the hub refused a device, of one kind, since it first did (for staff)."""
+
+    device: str
+    kind: str
+    count: int
+    first_at: str
+    last_at: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What became of a batch of records: ``held`` are stored (now or before), ``added`` of
+    them new; ``over_quota`` were not stored because their day's quota is used up,
+    ``over_limit`` because more new records came than the hub takes in at once."""
+
+    held: list[str]
+    added: int
+    over_quota: list[str]
+    over_limit: list[str]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One record to store, with the day its quota counts and the flags found on it."""
+
+    record: dict[str, Any]
+    day: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DeviceRow:
     device: str
     registered_at: str
@@ -127,11 +168,19 @@ class HubRepository(Protocol):
         device: str | None = None,
         since: str | None = None,
         limit: int | None = None,
+        flags: bool = False,
     ) -> list[dict[str, Any]]: ...
     def count_records(self, stream: str | None = None, device: str | None = None) -> int: ...
+    def known_ids(self, device: str, stream: str, ids: Iterable[str]) -> set[str]: ...
+    def store_within_quota(
+        self, device: str, stream: str, items: list[Incoming], quota: int, limit: int
+    ) -> Stored: ...
+    def add_refusals(self, device: str, counts: dict[str, int], detail: str) -> None: ...
+    def refusals(self, device: str | None = None) -> list[Refusals]: ...
     def queue_command(self, command: Command) -> None: ...
     def unpublished_commands(self) -> list[Command]: ...
     def mark_command(self, command_id: str, outcome: str) -> None: ...
+    def command_target(self, command_id: str) -> str | None: ...
     def save_reply(self, reply: Reply) -> None: ...
     def replies(self, command_id: str) -> list[Reply]: ...
 
@@ -155,7 +204,12 @@ class SqliteHubRepository:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         with self._write_lock:
-            self._connection().executescript(SCHEMA)
+            db = self._connection()
+            db.executescript(SCHEMA)
+            for table, column, declaration in MIGRATIONS:
+                columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -387,6 +441,77 @@ class SqliteHubRepository:
             added = db.total_changes - before
         return [row[2] for row in rows], added
 
+    def known_ids(self, device: str, stream: str, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` the hub holds for that device and stream."""
+        wanted = list(ids)
+        held: set[str] = set()
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT id FROM records WHERE device = ? AND stream = ? AND id IN ({marks})",
+                (device, stream, *chunk),
+            )
+            held |= {row[0] for row in rows}
+        return held
+
+    def store_within_quota(
+        self, device: str, stream: str, items: list[Incoming], quota: int, limit: int
+    ) -> Stored:
+        """Store each new record whose day has room in its quota, at most ``limit`` new
+        ones, in one transaction with the day counts. Records held already are not counted
+        again; the rest (over a quota, or beyond ``limit``) are returned, not stored."""
+        now = utc_now()
+        held: list[str] = []
+        over: list[str] = []
+        later: list[str] = []
+        added = 0
+        with self._transaction() as db:
+            used: dict[str, int] = {}
+            for item in items:
+                rid = item.record["id"]
+                exists = db.execute(
+                    "SELECT 1 FROM records WHERE device = ? AND stream = ? AND id = ?",
+                    (device, stream, rid),
+                ).fetchone()
+                if exists:
+                    held.append(rid)
+                    continue
+                if item.day not in used:
+                    row = db.execute(
+                        "SELECT count FROM record_days WHERE device = ? AND stream = ? AND day = ?",
+                        (device, stream, item.day),
+                    ).fetchone()
+                    used[item.day] = int(row[0]) if row else 0
+                if used[item.day] >= quota:
+                    over.append(rid)
+                    continue
+                if added >= limit:
+                    later.append(rid)
+                    continue
+                db.execute(
+                    "INSERT INTO records (device, stream, id, at, received_at, body, flags) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        device,
+                        stream,
+                        rid,
+                        _record_time(item.record),
+                        now,
+                        json.dumps(item.record, ensure_ascii=False, sort_keys=True),
+                        ",".join(item.flags) or None,
+                    ),
+                )
+                used[item.day] += 1
+                added += 1
+                held.append(rid)
+            db.executemany(
+                "INSERT INTO record_days (device, stream, day, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(device, stream, day) DO UPDATE SET count = excluded.count",
+                [(device, stream, day, count) for day, count in used.items()],
+            )
+        return Stored(held, added, over, later)
+
     def records(
         self,
         *,
@@ -394,8 +519,11 @@ class SqliteHubRepository:
         device: str | None = None,
         since: str | None = None,
         limit: int | None = None,
+        flags: bool = False,
     ) -> list[dict[str, Any]]:
-        sql = "SELECT device, body FROM records WHERE stream = ?"
+        """Records of a stream, oldest first; with ``flags``, a flagged record carries the
+        reasons it is implausible in ``hub_flags`` (see ``commune.intake``)."""
+        sql = "SELECT device, body, flags FROM records WHERE stream = ?"
         params: list[Any] = [stream]
         if device:
             sql += " AND device = ?"
@@ -408,9 +536,11 @@ class SqliteHubRepository:
         if limit:
             rows = rows[-limit:]
         out = []
-        for dev, body in rows:
+        for dev, body, found in rows:
             record = json.loads(body)
             record.setdefault("device", dev)
+            if flags and found:
+                record["hub_flags"] = found.split(",")
             out.append(record)
         return out
 
@@ -447,6 +577,11 @@ class SqliteHubRepository:
                 (utc_now(), outcome, command_id),
             )
 
+    def command_target(self, command_id: str) -> str | None:
+        """The device (or ``*``) a command was addressed to; None if it was never queued."""
+        rows = self._query("SELECT target FROM commands WHERE id = ?", (command_id,))
+        return rows[0][0] if rows else None
+
     def command_outcome(self, command_id: str) -> str | None:
         rows = self._query("SELECT outcome FROM commands WHERE id = ?", (command_id,))
         return rows[0][0] if rows else None
@@ -468,3 +603,26 @@ class SqliteHubRepository:
             "SELECT body FROM replies WHERE command = ? ORDER BY device", (command_id,)
         )
         return [Reply.parse(json.loads(body)) for (body,) in rows]
+
+    # -- what devices were refused (for staff) ---------------------------------------------
+
+    def add_refusals(self, device: str, counts: dict[str, int], detail: str) -> None:
+        """Add to a device's refusal counts (kind -> how many) with the last reason."""
+        now = utc_now()
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO refusals (device, kind, count, first_at, last_at, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(device, kind) DO UPDATE SET "
+                "count = count + excluded.count, last_at = excluded.last_at, "
+                "detail = excluded.detail",
+                [(device, kind, n, now, now, detail[:500]) for kind, n in counts.items() if n],
+            )
+
+    def refusals(self, device: str | None = None) -> list[Refusals]:
+        sql = "SELECT device, kind, count, first_at, last_at, detail FROM refusals"
+        params: tuple = ()
+        if device:
+            sql += " WHERE device = ?"
+            params = (device,)
+        rows = self._query(sql + " ORDER BY device, kind", params)
+        return [Refusals(*row) for row in rows]

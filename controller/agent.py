@@ -39,7 +39,7 @@ from village.wire.mqtt import Endpoint, Message, Outcome, Session
 from village.wire.signing import VerifyKey
 from village.wire.status import STATUS_TYPE, Reply, hub_is_online, offline_status, utc_iso
 from village.wire.topics import CommuneTopics
-from village.wire.uplink import Ack, LogBatch
+from village.wire.uplink import Deferred, LogBatch, parse_answer
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ class DeviceAgent:
 
     def _on_message(self, message: Message) -> None:
         t, d = self.topics, self.device
-        sha = t.parse_media_topic(message.topic)
+        sha = t.parse_media_topic(message.topic, d)
         if sha is not None:
             try:
                 self.inbox.put_nowait(("block", (sha, message.payload)))
@@ -285,11 +285,13 @@ class DeviceAgent:
                 self._on_manifest(value)
         elif kind == "ack":
             try:
-                ack = Ack.parse(codec.decode(value, limit=limits.ACK, what="ack"))
+                answer = parse_answer(codec.decode(value, limit=limits.ACK, what="ack"))
             except Refused as exc:
                 self._refused("ack", exc)
                 return
-            if self.uplink.on_ack(ack):
+            if isinstance(answer, Deferred):
+                self.uplink.on_deferred(answer)
+            elif self.uplink.on_ack(answer):
                 self._status_due = True
             self._uplink_due = True
         elif kind == "hub":
@@ -453,11 +455,11 @@ class DeviceAgent:
     # -- media fetching (called by the fetcher, on the worker thread) -----------------------
 
     def _subscribe_media(self, sha256: str) -> Outcome:
-        return self.session.subscribe([(self.topics.media(sha256), 0)])
+        return self.session.subscribe([(self.topics.device_media(self.device, sha256), 0)])
 
     def _unsubscribe_media(self, sha256: str) -> None:
         if self.session.connected:
-            self.session.unsubscribe([self.topics.media(sha256)])
+            self.session.unsubscribe([self.topics.device_media(self.device, sha256)])
 
     def _send_fetch(self, fetch: FetchRequest) -> bool:
         outcome = self.session.publish(

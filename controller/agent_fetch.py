@@ -187,8 +187,16 @@ class Fetcher:
     # -- target ----------------------------------------------------------------------------
 
     def set_target(self, refs: list[MediaRef]) -> None:
-        """Fetch ``refs`` (in order); partial files of other media are deleted."""
-        self._close_current()
+        """Fetch ``refs`` (in order); partial files of other media are deleted.
+
+        A file being fetched that the new target still needs stays open and first in line:
+        its subscription and the blocks asked for carry on, nothing is asked for twice.
+        """
+        current = self.current
+        if current is not None and current.ref in refs:
+            refs = [current.ref, *(ref for ref in refs if ref != current.ref)]
+        else:
+            self._close_current()
         wanted = {ref.sha256 for ref in refs}
         if self.folder.is_dir():
             for entry in self.folder.iterdir():

@@ -6,7 +6,8 @@ For each file the uplink keeps a watermark (the byte offset before which every r
 acknowledged) and the ids acknowledged beyond it, in ``sync/uplink.json``. Records after
 the watermark that are neither acknowledged nor in flight go up in batches; at most
 ``WINDOW`` batches are unacknowledged at a time, and a batch with no ack is sent again
-(the hub stores by id, so a repeat is harmless).
+(the hub stores by id, so a repeat is harmless). Records the hub defers (over a quota, or
+more than it takes in at once) stay in the log and go up again after the delay it gave.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from typing import Any
 
 from village.atomic import atomic_write_bytes
 from village.wire import codec
-from village.wire.uplink import MAX_BATCH_BYTES, RECORD_ID_RE, Ack, LogBatch, new_batch_id
+from village.wire.uplink import (
+    MAX_BATCH_BYTES,
+    RECORD_ID_RE,
+    Ack,
+    Deferred,
+    LogBatch,
+    new_batch_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +121,7 @@ class LogUplink:
         self.sent_records = 0
         self._sizes: dict[str, int] = {}
         self._cursors: dict[str, dict[str, int]] = {}  # stream -> file -> offset read up to
+        self.held: dict[str, dict[str, float]] = {s.name: {} for s in streams}  # id -> until
         self._load()
 
     # -- state -----------------------------------------------------------------------------
@@ -172,6 +181,7 @@ class LogUplink:
         failed send) reading starts at the watermark and skips what is in flight.
         """
         now = time.monotonic()
+        self._release(now)
         sent = 0
         if can_send:
             for key, flight in list(self.in_flight.items()):
@@ -179,6 +189,7 @@ class LogUplink:
                     flight.sent_at = now
                     log.info("log batch %s sent again (no ack)", key[:8])
         flying = {r["id"] for f in self.in_flight.values() for r in f.batch.records}
+        flying |= {rid for held in self.held.values() for rid in held}  # deferred by the hub
         pending = len(flying)
         for stream in self.streams.values():
             state = self.state[stream.name]
@@ -236,9 +247,47 @@ class LogUplink:
     # -- acknowledgements ------------------------------------------------------------------
 
     def resend_due(self) -> bool:
-        """True if a batch in flight has waited too long for its ack."""
+        """True if a batch in flight has waited too long for its ack, or deferred records
+        may go up again."""
         now = time.monotonic()
+        if any(until <= now for held in self.held.values() for until in held.values()):
+            return True
         return any(now - f.sent_at > ACK_TIMEOUT_S for f in self.in_flight.values())
+
+    def on_deferred(self, deferred: Deferred) -> int:
+        """The hub did not store these records now: keep them, offer them again later."""
+        held = self.held.get(deferred.stream)
+        if held is None:
+            return 0
+        ids = set(deferred.ids)
+        flight = self.in_flight.get(deferred.batch)
+        if flight is not None:
+            remaining = tuple(r for r in flight.batch.records if r["id"] not in ids)
+            if remaining:
+                flight.batch = LogBatch(flight.batch.stream, flight.batch.batch, remaining)
+            else:
+                del self.in_flight[deferred.batch]
+        until = time.monotonic() + deferred.retry_after_s
+        for rid in ids:
+            held[rid] = until
+        log.warning(
+            "the hub deferred %d %s record(s) (%s: %s); kept, offered again in %d s",
+            len(ids),
+            deferred.stream,
+            deferred.code,
+            deferred.detail,
+            deferred.retry_after_s,
+        )
+        return len(ids)
+
+    def _release(self, now: float) -> None:
+        """Deferred records whose delay is over go up again: read from the watermark."""
+        for stream, held in self.held.items():
+            due = [rid for rid, until in held.items() if until <= now]
+            for rid in due:
+                del held[rid]
+            if due:
+                self._cursors.pop(stream, None)
 
     def resend_all(self) -> None:
         """After a reconnect, or when the hub comes back: every batch in flight goes again."""

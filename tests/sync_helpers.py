@@ -1,16 +1,21 @@
 """Helpers for the sync tests: a real Mosquitto started from the project's own generated
 configuration, an in-process hub daemon, devices (a whole controller, or only the agent on
-a small host), and a raw MQTT client for playing the attacker.
+a small host), a raw MQTT client for playing the attacker, and a hostile device in a
+process of its own under CPU and memory limits (``hostile``; this module is its program).
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
+import json
 import logging
+import resource
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import tomllib
@@ -20,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_village
+from tests.conftest import REPO, run_village
 from village.config import Config, parse_config
 from village.plan import Policy, Priority
 from village.store import ContentStore
@@ -145,10 +150,19 @@ class HubRun:
     """``village hub init`` then the hub daemon in this process."""
 
     def __init__(
-        self, folder: Path, broker: Broker, devices: tuple[str, ...] = DEVICES, **hub: Any
+        self,
+        folder: Path,
+        broker: Broker,
+        devices: tuple[str, ...] = DEVICES,
+        *,
+        device_limits: Any = None,
+        intake_limits: Any = None,
+        **hub: Any,
     ) -> None:
         from commune.hubdata import HubData
 
+        self.device_limits = device_limits
+        self.intake_limits = intake_limits
         self.hub = HubData.init(folder, broker.commune, list(devices))
         self.broker = broker
         self.config = make_config(
@@ -167,7 +181,11 @@ class HubRun:
         from commune.daemon import HubDaemon
 
         self.daemon = HubDaemon(
-            self.config, self.hub, on_event=lambda k, d: self.events.append((k, d))
+            self.config,
+            self.hub,
+            on_event=lambda k, d: self.events.append((k, d)),
+            device_limits=self.device_limits,
+            intake_limits=self.intake_limits,
         )
         self.daemon.start()
         wait_until(lambda: self.daemon.session.connected, 10, "the hub to connect")
@@ -302,3 +320,97 @@ def captured(logger: str = "controller") -> Iterator[list[logging.LogRecord]]:
     finally:
         target.removeHandler(handler)
         target.setLevel(old_level)
+
+
+# --- a hostile device in its own process ------------------------------------------------
+
+HOSTILE_CPU_S = 30  # RLIMIT_CPU of the hostile process: a runaway loop dies
+HOSTILE_MEMORY = 1 << 30  # RLIMIT_AS
+
+
+def _hostile_limits() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (HOSTILE_CPU_S, HOSTILE_CPU_S))
+    resource.setrlimit(resource.RLIMIT_AS, (HOSTILE_MEMORY, HOSTILE_MEMORY))
+
+
+def hostile(
+    broker: Broker,
+    user: str,
+    topic: str,
+    payloads: list[bytes],
+    *,
+    qos: int = 0,
+    listen: tuple[str, ...] = (),
+    quiet_s: float = 1.0,
+    timeout: float = 60.0,
+) -> dict[str, Any]:
+    """``user``'s real credentials in another process (CPU and memory capped, a timeout):
+    publishes ``payloads`` on ``topic``, then listens on ``listen`` until ``quiet_s`` pass
+    without a message. Returns what it received: ``count`` and ``bytes`` per topic, and the
+    JSON messages of topics that are not media blocks."""
+    spec = {
+        "port": broker.port,
+        "user": user,
+        "password": broker.credentials(user)["password"],
+        "topic": topic,
+        "qos": qos,
+        "listen": list(listen),
+        "quiet_s": quiet_s,
+        "payloads": [p.hex() for p in payloads],
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.sync_helpers"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        preexec_fn=_hostile_limits,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _hostile_main() -> None:
+    from village.wire.mqtt import Endpoint, Session
+
+    spec = json.loads(sys.stdin.read())
+    counts: collections.Counter[str] = collections.Counter()
+    sizes: collections.Counter[str] = collections.Counter()
+    messages: list[Any] = []
+    last = [time.monotonic()]
+
+    def received(message: Any) -> None:
+        counts[message.topic] += 1
+        sizes[message.topic] += len(message.payload)
+        if "/media/" not in message.topic and len(messages) < 1000:
+            messages.append({"topic": message.topic, "body": json.loads(message.payload)})
+        last[0] = time.monotonic()
+
+    session = Session(
+        Endpoint("127.0.0.1", spec["port"], spec["user"], spec["password"]),
+        spec["user"],
+        on_message=received,
+        max_packet=2 * 1024 * 1024,
+    )
+    session.connect(10)
+    if spec["listen"]:
+        session.subscribe([(t, 1) for t in spec["listen"]]).wait()
+    outcomes = [
+        session.publish(spec["topic"], bytes.fromhex(p), qos=spec["qos"]) for p in spec["payloads"]
+    ]
+    codes = collections.Counter(str(o.wait(30)) for o in outcomes) if spec["qos"] else {}
+    last[0] = time.monotonic()
+    while time.monotonic() - last[0] < spec["quiet_s"]:
+        time.sleep(0.05)
+    session.close()
+    print(
+        json.dumps(
+            {"count": dict(counts), "bytes": dict(sizes), "messages": messages, "codes": codes}
+        )
+    )
+
+
+if __name__ == "__main__":
+    _hostile_main()

@@ -1,6 +1,7 @@
 """Media travel in blocks: the fetch request (JSON) and the block message (binary).
 
-A block is published on ``media/<sha256>`` as a 20-byte header and the data::
+A block is published on ``device/<id>/media/<sha256>`` (or, for a device that asks the
+version-1 way, on the commune's shared ``media/<sha256>``) as a 20-byte header and the data::
 
     b"VBK1" | index: u32 | count: u32 | size: u64 (whole file) | data
 
@@ -23,6 +24,9 @@ MAGIC = b"VBK1"
 HEADER = struct.Struct(">4sIIQ")
 FETCH_TYPE = "fetch"
 MAX_BLOCKS_PER_FETCH = 256
+DELIVER_DEVICE = "device"  # blocks on the device's own topic
+DELIVER_COMMUNE = "commune"  # blocks on the commune's shared topic (devices of before)
+DELIVERIES = (DELIVER_DEVICE, DELIVER_COMMUNE)
 
 
 @dataclass(frozen=True)
@@ -72,24 +76,46 @@ class FetchRequest:
     """Blocks of one file a device asks for, in the block size its manifest gave.
 
     ``round`` changes whenever the device may have missed blocks (it reconnected, or
-    nothing came for a while): the hub then serves every block asked for, even one it
-    published a moment ago. Within a round, a block the hub published after the round's
-    first request already went to this device, and is not sent again.
+    nothing came for a while). Within a round, a block the hub sent after the round's
+    first request already went to this device, and is not sent again; a new round alone
+    does not make the hub send a block again that it sent the device a moment ago (see
+    ``commune.block_server``). ``deliver`` says where the device listens: its own topic
+    (``device``), or the commune's shared one (``commune``, the version-1 default, which a
+    request without the field means).
     """
 
     sha256: str
     block_size: int
     blocks: tuple[int, ...]
     round: int = 0
+    deliver: str = DELIVER_DEVICE
 
     def to_message(self) -> dict[str, Any]:
-        return {
+        message: dict[str, Any] = {
             "type": FETCH_TYPE,
             "sha256": self.sha256,
             "block_size": self.block_size,
             "ranges": to_ranges(list(self.blocks)),
             "round": self.round,
         }
+        if self.deliver != DELIVER_COMMUNE:
+            message["deliver"] = self.deliver
+        return message
+
+    def check(self, ref: MediaRef | None) -> None:
+        """Refuse a request that its device's manifest does not allow (``wrong-media``):
+        another file, another block size, or a block beyond the end of the file."""
+        if ref is None or ref.sha256 != self.sha256:
+            raise Refused("wrong-media", f"media {self.sha256[:12]} is not in the manifest")
+        if self.block_size != ref.block_size:
+            raise Refused(
+                "wrong-media",
+                f"block size {self.block_size} is not the manifest's {ref.block_size}",
+            )
+        if self.blocks and max(self.blocks) >= ref.blocks:
+            raise Refused(
+                "wrong-media", f"block {max(self.blocks)} is beyond the file's {ref.blocks}"
+            )
 
     @classmethod
     def parse(cls, message: dict[str, Any]) -> FetchRequest:
@@ -99,6 +125,9 @@ class FetchRequest:
         sha = f.text("sha256", pattern=SHA256_RE, what="a SHA-256 hex digest")
         block_size = f.integer("block_size", low=MIN_BLOCK, high=MAX_BLOCK)
         round_ = f.integer("round", 0, high=2**31)
+        deliver = f.text("deliver", DELIVER_COMMUNE, max_len=20)
+        if deliver not in DELIVERIES:
+            raise f.fail("deliver", f"must be one of {', '.join(DELIVERIES)}")
         indices: list[int] = []
         for item in f.items("ranges", max_items=MAX_BLOCKS_PER_FETCH):
             ok = (
@@ -113,4 +142,4 @@ class FetchRequest:
             if len(indices) > MAX_BLOCKS_PER_FETCH:
                 raise f.fail("ranges", f"more than {MAX_BLOCKS_PER_FETCH} blocks")
         f.finish()
-        return cls(sha, block_size, tuple(indices), round_)
+        return cls(sha, block_size, tuple(indices), round_, deliver)

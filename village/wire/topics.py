@@ -1,10 +1,12 @@
 """Topic names, version 1. Every topic of a commune lives under ``village/v1/<commune>/``.
 
-Hub to devices: ``hub/status`` (retained), ``cmd`` (every device), ``media/<sha256>``
-(blocks), ``device/<id>/manifest`` (retained), ``device/<id>/cmd``, ``device/<id>/ack``.
-Device to hub: ``device/<id>/status`` (retained, last will), ``device/<id>/fetch``,
-``device/<id>/log``, ``device/<id>/reply``. The broker's ACL lets a device write only the
-last four for its own id, and read only what is addressed to it or to the commune.
+Hub to devices: ``hub/status`` (retained), ``cmd`` (every device),
+``device/<id>/media/<sha256>`` (blocks for one device; ``media/<sha256>``, shared by the
+commune, only for devices of before per-device blocks), ``device/<id>/manifest``
+(retained), ``device/<id>/cmd``, ``device/<id>/ack``. Device to hub:
+``device/<id>/status`` (retained, last will), ``device/<id>/fetch``, ``device/<id>/log``,
+``device/<id>/reply``. The broker's ACL lets a device write only the last four for its own
+id, and read only what is addressed to it or to the commune.
 """
 
 from __future__ import annotations
@@ -59,6 +61,15 @@ class CommuneTopics:
     def all_media(self) -> str:
         return f"{self.prefix}/media/#"
 
+    def device_media(self, device: str, sha256: str) -> str:
+        """Blocks of one file for one device: only that device may read them."""
+        if not SHA256_RE.match(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        return f"{self.prefix}/device/{_check_id('device', device)}/media/{sha256}"
+
+    def device_media_filter(self, device: str) -> str:
+        return f"{self.prefix}/device/{_check_id('device', device)}/media/#"
+
     # -- one device ------------------------------------------------------------------------
 
     def device(self, device: str, leaf: str) -> str:
@@ -84,9 +95,13 @@ class CommuneTopics:
             return None
         return parts[0], parts[1]
 
-    def parse_media_topic(self, topic: str) -> str | None:
-        head = f"{self.prefix}/media/"
-        if not topic.startswith(head):
-            return None
-        sha = topic[len(head) :]
-        return sha if SHA256_RE.match(sha) else None
+    def parse_media_topic(self, topic: str, device: str = "") -> str | None:
+        """The SHA-256 of a block topic: the commune's shared one, or ``device``'s own."""
+        heads = [f"{self.prefix}/media/"]
+        if device:
+            heads.append(f"{self.prefix}/device/{device}/media/")
+        for head in heads:
+            if topic.startswith(head):
+                sha = topic[len(head) :]
+                return sha if SHA256_RE.match(sha) else None
+        return None
