@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from village.content import Clip
-from village.library import media_id, sample_catalogue, sample_media_dir, stored_media_fields
+from village.library import (
+    media_id,
+    media_note,
+    sample_catalogue,
+    sample_media_dir,
+    stored_media_fields,
+)
 from village.media import probe_video
 from village.store import ContentStore
 
@@ -33,7 +39,7 @@ def import_clip(
         **stored_media_fields(cid, title, path, sha, info),
         width=info.width,
         height=info.height,
-        description=description.strip(),
+        description=media_note(description, "mô tả"),
     )
     with store.transaction() as tables:
         tables.upsert("clips", clip.to_dict())

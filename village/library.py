@@ -18,8 +18,12 @@ from village.ics import read_ics
 from village.media import MediaInfo, probe_audio
 from village.plan import Plan
 from village.store import ContentStore, utc_now_iso
+from village.text import clean_line, clean_text, describe_char, first_invisible, word_longer_than
 
 MEDIA_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+TITLE_CHARS = 200  # a title staff and citizens read in a list
+NOTE_CHARS = 2_000  # a clip's description, a segment's topic
+WORD_CHARS = 64  # no word of a real title is this long (the search indexes titles too)
 
 
 def slugify(text: str) -> str:
@@ -30,10 +34,42 @@ def slugify(text: str) -> str:
     return slug[:64] or "segment"
 
 
-def media_id(path: Path, title: str, given: str | None, kind: str) -> str:
-    """The id a new segment or clip gets (given, or from the file name), checked."""
-    if not title.strip():
+def _check_length(text: str, what: str, chars: int) -> None:
+    if len(text) > chars:
+        raise MediaError(f"{what} dài {len(text)} ký tự, quá {chars} ký tự")
+    word = word_longer_than(text, WORD_CHARS)
+    if word:
+        raise MediaError(f"{what} có một «từ» dài hơn {WORD_CHARS} chữ cái ({word[:20]}…)")
+
+
+def media_title(title: str, kind: str) -> str:
+    """A title as stored: one line, NFC, invisible characters removed; refused when nothing
+    visible is left or when it is longer than a title is."""
+    cleaned = clean_line(title)
+    if not cleaned:
+        if title.strip():
+            raise MediaError(f"tên {kind} chỉ có ký tự vô hình: hãy gõ lại tên (--title)")
         raise MediaError(f"{kind} cần có tên (--title)")
+    _check_length(cleaned, f"tên {kind}", TITLE_CHARS)
+    return cleaned
+
+
+def media_note(text: str, what: str) -> str:
+    """A description or topic as stored: cleaned as free text, length checked."""
+    cleaned = clean_text(text)
+    _check_length(cleaned, what, NOTE_CHARS)
+    return cleaned
+
+
+def media_id(path: Path, title: str, given: str | None, kind: str) -> str:
+    """The id a new segment or clip gets (given, or from the file name), checked; an id with
+    an invisible character is refused, never cleaned (two ids that look alike must be one)."""
+    media_title(title, kind)
+    hidden = first_invisible(given) if given else None
+    if hidden:
+        raise MediaError(
+            f"mã {kind} chứa ký tự vô hình {describe_char(hidden)}: hãy gõ lại mã (--id)"
+        )
     chosen = given or slugify(path.stem)
     if not MEDIA_ID_RE.match(chosen):
         raise MediaError(f"mã {kind} {chosen!r}: chỉ dùng a-z, 0-9, '-' và '_' (tối đa 64 ký tự)")
@@ -46,13 +82,13 @@ def stored_media_fields(
     """The fields every stored segment or clip has (``MediaRecord``), and its loudness."""
     return {
         "id": media_id,
-        "title": title.strip(),
+        "title": clean_line(title),
         "sha256": sha256,
         "format": info.format,
         "size": path.stat().st_size,
         "duration_s": info.duration_s,
         "added": utc_now_iso(),
-        "source_name": path.name,
+        "source_name": clean_line(path.name),
         "loudness_lufs": info.loudness_lufs,
     }
 
@@ -75,7 +111,7 @@ def import_segment(
         peak_dbfs=info.peak_dbfs if info.peak_dbfs > -1000 else -120.0,
         sample_rate=info.sample_rate,
         channels=info.channels,
-        topic=topic,
+        topic=media_note(topic, "chủ đề"),
     )
     with store.transaction() as tables:
         tables.upsert("segments", segment.to_dict())

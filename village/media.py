@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from village.errors import MediaError
+from village.text import shown
 
 AUDIO_FORMATS = {"ogg": "ogg", "mp3": "mp3", "wav": "wav", "flac": "flac", "mov,mp4,m4a": "m4a"}
 VIDEO_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "webm", "avi": "avi"}
@@ -61,14 +62,14 @@ def _ffprobe(path: Path) -> dict:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"{path.name}: đọc tệp quá lâu, đã dừng") from exc
+        raise MediaError(f"{shown(path.name)}: đọc tệp quá lâu, đã dừng") from exc
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1:] or ["unreadable"]
-        raise MediaError(f"{path.name}: không đọc được tệp âm thanh/video này ({reason[0]})")
+        raise MediaError(f"{shown(path.name)}: không đọc được tệp âm thanh/video này ({reason[0]})")
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
-        raise MediaError(f"{path.name}: không đọc được tệp âm thanh/video này") from exc
+        raise MediaError(f"{shown(path.name)}: không đọc được tệp âm thanh/video này") from exc
 
 
 _LOUDNESS = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf|nan) LUFS")
@@ -102,7 +103,7 @@ def _measure(path: Path) -> tuple[float, float, float]:
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"{path.name}: giải mã tệp quá lâu, đã dừng") from exc
+        raise MediaError(f"{shown(path.name)}: giải mã tệp quá lâu, đã dừng") from exc
     if proc.returncode != 0:
         errors = [
             ln
@@ -110,12 +111,12 @@ def _measure(path: Path) -> tuple[float, float, float]:
             if "rror" in ln or "corrupt" in ln or "nvalid" in ln
         ]
         reason = errors[-1].strip() if errors else "decoding failed"
-        raise MediaError(f"{path.name}: tệp hỏng hoặc bị cắt cụt ({reason})")
+        raise MediaError(f"{shown(path.name)}: tệp hỏng hoặc bị cắt cụt ({reason})")
     loud = _LOUDNESS.search(proc.stderr)
     peak = _PEAK.search(proc.stderr)
     times = _OUT_TIME.findall(proc.stdout)
     if not (loud and peak and times):
-        raise MediaError(f"{path.name}: không đo được độ to")
+        raise MediaError(f"{shown(path.name)}: không đo được độ to")
     lufs = float(loud.group(1)) if loud.group(1) not in ("-inf", "nan") else -70.0
     peak_db = float(peak.group(1)) if peak.group(1) != "-inf" else -math.inf
     return int(times[-1]) / 1e6, lufs, peak_db
@@ -124,13 +125,12 @@ def _measure(path: Path) -> tuple[float, float, float]:
 def _probe_known(path: Path, formats: dict[str, str], accepted: str) -> tuple[dict, str]:
     """ffprobe's view of ``path`` and its format name, if it is one of ``formats``."""
     if not path.is_file():
-        raise MediaError(f"{path}: không có tệp này")
+        raise MediaError(f"{shown(str(path))}: không có tệp này")
     info = _ffprobe(path)
     format_name = info.get("format", {}).get("format_name", "")
     if format_name not in formats:
-        raise MediaError(
-            f"{path.name}: loại tệp không dùng được ({format_name or 'không rõ'}); dùng {accepted}"
-        )
+        kind = format_name or "không rõ"
+        raise MediaError(f"{shown(path.name)}: loại tệp không dùng được ({kind}); dùng {accepted}")
     return info, format_name
 
 
@@ -140,12 +140,12 @@ def probe_audio(path: str | Path) -> MediaInfo:
     info, format_name = _probe_known(path, AUDIO_FORMATS, "OGG, MP3, WAV, FLAC hoặc M4A")
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
-        raise MediaError(f"{path.name}: tệp không có âm thanh")
+        raise MediaError(f"{shown(path.name)}: tệp không có âm thanh")
     duration, lufs, peak = _measure(path)
     if duration < MIN_DURATION_S:
-        raise MediaError(f"{path.name}: quá ngắn ({duration:.2f} giây)")
+        raise MediaError(f"{shown(path.name)}: quá ngắn ({duration:.2f} giây)")
     if lufs <= SILENCE_LUFS:
-        raise MediaError(f"{path.name}: chỉ có im lặng (độ to {lufs} LUFS)")
+        raise MediaError(f"{shown(path.name)}: chỉ có im lặng (độ to {lufs} LUFS)")
     return MediaInfo(
         format=AUDIO_FORMATS[format_name],
         duration_s=round(duration, 3),
@@ -167,7 +167,7 @@ def probe_video(path: str | Path) -> MediaInfo:
     ]
     audio = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not video:
-        raise MediaError(f"{path.name}: tệp không có hình")
+        raise MediaError(f"{shown(path.name)}: tệp không có hình")
     if audio:
         duration, lufs, peak = _measure(path)
     else:

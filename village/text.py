@@ -98,6 +98,12 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def shown(text: str) -> str:
+    """``text`` for a message: each invisible character written as its code (a file named
+    with a right-to-left override must not show staff another name)."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def clean_text(text: str) -> str:
     """Free text of several lines: NFC, no invisible characters, one space between words,
     lines trimmed, empty lines dropped."""
