@@ -74,7 +74,7 @@ case $ROLE in
     pi)
         EXTRAS=controller,kiosk,sync
         GROUPS_WANTED="gpio audio video render input"
-        UNITS="village-controller.service village-kiosk.service"
+        UNITS="village-relay-guard.service village-controller.service village-kiosk.service"
         START_UNITS=$UNITS
         PACKAGES="python3-venv ffmpeg alsa-utils libgl1-mesa-dri libegl1 libgles2 libgbm1 libmtdev1"
         ;;
@@ -377,6 +377,8 @@ make_dir "$DATA" 750 "$USER_NAME" "$USER_NAME"
 if [ "$ROLE" = pi ]; then
     # written by the kiosk, whose unit keeps the rest of the data folder read-only
     make_dir "$DATA/journal" 750 "$USER_NAME" "$USER_NAME"
+    # and by the relay guard (its trip journal), likewise
+    make_dir "$DATA/state" 750 "$USER_NAME" "$USER_NAME"
     make_dir "$DATA/kivy" 750 "$USER_NAME" "$USER_NAME"
 else
     make_dir "$HUB_DATA" 750 "$USER_NAME" "$USER_NAME"

@@ -47,19 +47,20 @@ else
 fi
 
 UNIT_DIR=$ROOT/usr/local/lib/systemd/system
-UNITS="village-kiosk.service village-controller.service village-hub.service"
+UNITS="village-kiosk.service village-controller.service village-relay-guard.service village-hub.service"
 
 say "== village: gỡ cài đặt khỏi ${ROOT:-/} =="
 if [ "$SYSTEMD" = yes ]; then
     for unit in $UNITS; do
         [ -f "$UNIT_DIR/$unit" ] || continue
-        # the controller's ExecStopPost switches the relay off as it stops
+        # the controller's and the relay guard's ExecStopPost switch the relay off
         systemctl disable --now --quiet "$unit" || true
         say "  đã dừng và tắt $unit"
     done
 fi
 for file in \
     "$UNIT_DIR/village-controller.service" \
+    "$UNIT_DIR/village-relay-guard.service" \
     "$UNIT_DIR/village-kiosk.service" \
     "$UNIT_DIR/village-hub.service" \
     "$UNIT_DIR/mosquitto.service.d/village.conf" \

@@ -23,7 +23,7 @@ from install_helpers import (
     snapshot,
 )
 
-PI_UNITS = ("village-controller.service", "village-kiosk.service")
+PI_UNITS = ("village-relay-guard.service", "village-controller.service", "village-kiosk.service")
 PI_GROUPS = ("gpio", "audio", "video", "render", "input")
 
 
@@ -110,9 +110,9 @@ def test_pi_layout_owners_and_modes(pi: tuple[Path, str]) -> None:
 
     parse_config(raw)
 
-    # data: the service user's, 0750; the kiosk's writable folders exist
+    # data: the service user's, 0750; the kiosk's and the relay guard's writable folders exist
     data = root / "var" / "lib" / "village"
-    for path in (data, data / "journal", data / "kivy"):
+    for path in (data, data / "journal", data / "kivy", data / "state"):
         assert owner(path) == (uid, gid) and mode(path) == 0o750, path
 
     # units and the journald drop-in, as shipped, root 0644

@@ -43,7 +43,15 @@ from tests.sync_helpers import wait_until
 pytestmark = pytest.mark.skipif(
     shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
 )
-OURS = ("village-controller", "village-kiosk", "village-hub", "mosquitto", "/opt/village")
+PI_UNITS = ("village-relay-guard.service", "village-controller.service", "village-kiosk.service")
+OURS = (
+    "village-controller",
+    "village-relay-guard",
+    "village-kiosk",
+    "village-hub",
+    "mosquitto",
+    "/opt/village",
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +72,7 @@ def hub_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_pi_units_verify_clean(pi_root: Path) -> None:
-    lines = verify_units(pi_root, "village-controller.service", "village-kiosk.service")
+    lines = verify_units(pi_root, *PI_UNITS)
     assert lines == [], "systemd-analyze verify:\n" + "\n".join(lines)
 
 
@@ -107,9 +115,9 @@ def test_verify_is_a_real_check(pi_root: Path, tmp_path: Path) -> None:
 
 
 def test_units_exposure(pi_root: Path, hub_root: Path) -> None:
-    """systemd's own security review of the units, offline: all three rated OK or better."""
+    """systemd's own security review of the units, offline: all rated OK or better."""
     for root, names in (
-        (pi_root, ("village-controller.service", "village-kiosk.service")),
+        (pi_root, PI_UNITS),
         (hub_root, ("village-hub.service",)),
     ):
         proc = subprocess.run(
@@ -135,27 +143,42 @@ def test_units_exposure(pi_root: Path, hub_root: Path) -> None:
 def test_units_settings_are_coherent() -> None:
     """The choices the units rely on (see the comments in them) stay in place."""
     controller = Unit.read(REPO / "systemd" / "village-controller.service")
+    guard = Unit.read(REPO / "systemd" / "village-relay-guard.service")
     kiosk = Unit.read(REPO / "systemd" / "village-kiosk.service")
     hub = Unit.read(REPO / "systemd" / "village-hub.service")
-    for unit in (controller, kiosk, hub):
+    for unit in (controller, guard, kiosk, hub):
         assert unit.get("Type") == "notify" and unit.get("NotifyAccess") == "main"
         assert timespan(unit.get("WatchdogSec")) > 0
         assert unit.get("User") == "village" and unit.get("NoNewPrivileges") == "yes"
         assert unit.get("ProtectSystem") == "strict" and unit.get("PrivateTmp") == "yes"
-        assert unit.get("Restart") == "on-failure" and unit.get("StartLimitBurst")
         assert unit.get("StandardOutput") == "journal"
+    for unit in (controller, kiosk, hub):
+        assert unit.get("Restart") == "on-failure" and unit.get("StartLimitBurst")
+    # the relay guard: restarted whatever happens, the pin off after every stop, the
+    # controller after it and through it, never holding the pin itself
+    assert guard.get("Restart") == "always" and guard.get("StartLimitIntervalSec") == "0"
+    assert guard.get("ExecStopPost").endswith("village relay off --direct")
+    assert timespan(guard.get("WatchdogSec")) <= 10
+    assert guard.get("RestrictAddressFamilies") == "AF_UNIX"
+    assert "/var/lib/village/state" in guard.get("ReadWritePaths")
+    assert "village-relay-guard.service" in controller.get("Wants")
+    assert "village-relay-guard.service" in " ".join(controller.settings["After"])
+    assert controller.get("ExecStart").endswith("village controller --relay-guard process")
     assert controller.get("ExecStopPost").endswith("village relay off")
     assert "network-online.target" not in " ".join(controller.settings.get("After", []))
     assert "time-set.target" in " ".join(controller.settings.get("After", []))
     assert "time-sync.target" not in " ".join(controller.settings.get("After", []))
     # the pins' and sound's device nodes stay reachable; the clock's status stays readable
-    for unit in (controller, kiosk):
+    for unit in (controller, guard, kiosk):
         assert unit.get("PrivateDevices", "no") == "no" and not unit.settings.get("DeviceAllow")
-        assert unit.get("ProtectClock", "no") == "no" and unit.get("PrivateUsers", "no") == "no"
+        assert unit.get("PrivateUsers", "no") == "no"
+    for unit in (controller, kiosk):
+        assert unit.get("ProtectClock", "no") == "no"
     assert "adjtimex" in " ".join(controller.settings["SystemCallFilter"])
-    assert controller.get("RuntimeDirectory") == "village"
-    assert controller.get("RuntimeDirectoryPreserve") == "yes"
-    assert not kiosk.get("RuntimeDirectory"), "one owner for /run/village (the controller)"
+    for unit in (controller, guard):  # /run/village, shared: neither removes it on stop
+        assert unit.get("RuntimeDirectory") == "village"
+        assert unit.get("RuntimeDirectoryPreserve") == "yes"
+    assert not kiosk.get("RuntimeDirectory"), "the kiosk only reads /run/village"
     env = kiosk.environment({})
     assert env["SDL_VIDEODRIVER"] == "kmsdrm" and env["KIVY_HOME"].startswith("/var/lib/village")
     assert kiosk.get("TTYPath") == "/dev/tty1" and "getty@tty1.service" in kiosk.get("Conflicts")
@@ -164,10 +187,33 @@ def test_units_settings_are_coherent() -> None:
 # --- the controller's commands --------------------------------------------------------------
 
 
-def controller_setup(pi_root: Path, tmp_path: Path, make_tone) -> tuple[Unit, dict, dict]:
-    """Paths of the unit mapped into tmp_path, the installed config adapted, one segment."""
+@dataclass
+class PiServices:
+    """The controller's and the relay guard's units, run as systemd would on one Pi."""
+
+    controller: Unit
+    guard: Unit
+    env: dict
+    guard_env: dict
+    paths: dict
+
+    def village(self, *args: str) -> subprocess.CompletedProcess:
+        village = str(self.paths["/opt/village"] / "venv" / "bin" / "village")
+        return subprocess.run(
+            [village, *args], env=self.env, capture_output=True, text=True, timeout=60
+        )
+
+    def records(self) -> list[dict]:
+        return json.loads(self.village("log", "--json").stdout or "[]")
+
+    def state(self) -> dict:
+        return json.loads((self.paths["/run/village"] / "state.json").read_text())
+
+
+def controller_setup(pi_root: Path, tmp_path: Path, make_tone) -> PiServices:
+    """Paths of the units mapped into tmp_path, the installed config adapted, one segment."""
     data, run = tmp_path / "data", tmp_path / "run"
-    data.mkdir()
+    (data / "state").mkdir(parents=True)  # made by the installer
     run.mkdir()
     paths = {
         "/opt/village": pi_root / "opt" / "village",
@@ -183,28 +229,29 @@ def controller_setup(pi_root: Path, tmp_path: Path, make_tone) -> tuple[Unit, di
     installed["audio"]["driver"] = "dummy"
     config = write_config(tmp_path / "village.toml", installed)
 
+    common = {
+        "VILLAGE_CONFIG": str(config),
+        "GPIOZERO_PIN_FACTORY": "mock",
+        "WATCHDOG_USEC": "2000000",
+        **pin_log_env(tmp_path),
+    }
     unit = Unit.read(pi_root / UNIT_DIR / "village-controller.service")
+    guard = Unit.read(pi_root / UNIT_DIR / "village-relay-guard.service")
     env = service_env(
         unit,
         paths,
-        VILLAGE_CONFIG=str(config),
-        GPIOZERO_PIN_FACTORY="mock",
         SDL_AUDIODRIVER="dummy",
-        WATCHDOG_USEC="2000000",
         NOTIFY_SOCKET=str(tmp_path / "notify.sock"),
-        **pin_log_env(tmp_path),
+        **common,
     )
-    village = str(paths["/opt/village"] / "venv" / "bin" / "village")
+    guard_env = service_env(
+        guard, paths, NOTIFY_SOCKET=str(tmp_path / "notify-guard.sock"), **common
+    )
+    services = PiServices(unit, guard, env, guard_env, paths)
     tone = make_tone("tone.ogg", freq=440, seconds=8)
-    done = subprocess.run(
-        [village, "import", "segment", str(tone), "--title", "Thử", "--id", "tone"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = services.village("import", "segment", str(tone), "--title", "Thử", "--id", "tone")
     assert done.returncode == 0, done.stderr
-    return unit, env, paths
+    return services
 
 
 def start(unit: Unit, env: dict, paths: dict) -> subprocess.Popen:
@@ -269,57 +316,105 @@ def driven(events: list, pid: int) -> list[int]:
     return [level for p, action, level in events if p == pid and action == "drive"]
 
 
+def guard_ready(pi: PiServices) -> contextlib.AbstractContextManager[Started]:
+    return started(pi.guard, pi.guard_env, pi.paths)
+
+
 def test_controller_start_ready_watchdog_stop_relay_off(
     pi_root: Path, tmp_path: Path, make_tone
 ) -> None:
-    unit, env, paths = controller_setup(pi_root, tmp_path, make_tone)
-    with started(unit, env, paths) as run:
-        proc, notify = run.proc, run.notify
-        assert notify.wait_for("READY=1", 60, proc), f"no READY=1: {notify.messages}"
-        assert notify.wait_for("WATCHDOG=1", 10, proc), f"no WATCHDOG=1: {notify.messages}"
-        on_air(env, paths, paths["/run/village"])
-        status = terminate(proc, timespan(unit.get("TimeoutStopSec")))
-    output = run.output
-    assert status == 0, output
-    said = "\n".join(notify.messages)
-    assert "STOPPING=1" in said and "STATUS=on air: " in said
-    state = json.loads((paths["/run/village"] / "state.json").read_text())
-    assert state["relay"] is False
+    pi = controller_setup(pi_root, tmp_path, make_tone)
+    log = Path(pi.env["VILLAGE_PIN_LOG"])
+    with guard_ready(pi) as guard:
+        assert guard.notify.wait_for("READY=1", 60, guard.proc), guard.notify.messages
+        assert guard.notify.wait_for("WATCHDOG=1", 10, guard.proc), guard.notify.messages
+        with started(pi.controller, pi.env, pi.paths) as run:
+            proc, notify = run.proc, run.notify
+            assert notify.wait_for("READY=1", 60, proc), f"no READY=1: {notify.messages}"
+            assert notify.wait_for("WATCHDOG=1", 10, proc), f"no WATCHDOG=1: {notify.messages}"
+            on_air(pi.env, pi.paths, pi.paths["/run/village"])
+            status = terminate(proc, timespan(pi.controller.get("TimeoutStopSec")))
+        output = run.output
+        assert status == 0, output
+        said = "\n".join(notify.messages)
+        assert "STOPPING=1" in said and "STATUS=on air: " in said
+        assert pi.state()["relay"] is False
 
-    log = Path(env["VILLAGE_PIN_LOG"])
-    events = pin_events(log, "GPIO17")
-    # active-low board (the default): 1 is off, 0 is on
-    assert driven(events, proc.pid)[-2:] == [0, 1], events  # on for the broadcast, then off
-    assert "relay off" in output
-    after = stop_post(unit, env, paths)
+        events = pin_events(log, "GPIO17")
+        # the guard drives the pin, the controller never does; active-low: 1 off, 0 on
+        assert driven(events, guard.proc.pid)[-2:] == [0, 1], events
+        assert driven(events, proc.pid) == [], events
+        assert "relay off" in output
+        after = stop_post(pi.controller, pi.env, pi.paths)
+        assert after.returncode == 0, after.stdout + after.stderr
+        assert "bảo vệ rơ-le" in after.stdout  # the guard answered: the pin is its own
+        guard_status = terminate(guard.proc, timespan(pi.guard.get("TimeoutStopSec")))
+    assert guard_status == 0, guard.output
+    assert "STOPPING=1" in "\n".join(guard.notify.messages)
+    after = stop_post(pi.guard, pi.guard_env, pi.paths)
     assert after.returncode == 0, after.stdout + after.stderr
-    assert "GPIO17" in after.stdout  # drove the pin itself: the daemon is gone
-    post = [p for p, _, _ in pin_events(log, "GPIO17") if p != proc.pid]
+    assert "GPIO17" in after.stdout  # drove the pin itself: the guard is gone
+    post = [p for p, _, _ in pin_events(log, "GPIO17") if p not in (proc.pid, guard.proc.pid)]
     assert post and driven(pin_events(log, "GPIO17"), post[-1]) == [1]
 
 
-def test_controller_killed_on_air_stop_post_switches_relay_off(
+def test_controller_killed_on_air_the_guard_switches_relay_off(
     pi_root: Path, tmp_path: Path, make_tone
 ) -> None:
-    """SIGKILL (watchdog, TimeoutStopSec, OOM) skips the daemon's own cleanup: the relay
-    stays on until ExecStopPost drives it off."""
-    unit, env, paths = controller_setup(pi_root, tmp_path, make_tone)
-    with started(unit, env, paths) as run:
-        proc, notify = run.proc, run.notify
-        assert notify.wait_for("READY=1", 60, proc), f"no READY=1: {notify.messages}"
-        on_air(env, paths, paths["/run/village"])
-        proc.kill()
-        proc.wait(10)
-    log = Path(env["VILLAGE_PIN_LOG"])
-    assert driven(pin_events(log, "GPIO17"), proc.pid)[-1] == 0, "relay should still be on"
-    state = json.loads((paths["/run/village"] / "state.json").read_text())
-    assert state["relay"] is True  # stale: the kiosk checks the pid (gone) and unmutes
+    """SIGKILL (watchdog, TimeoutStopSec, OOM) skips the daemon's own cleanup: the guard
+    sees its connection close and switches the relay off; ExecStopPost finds it off and
+    corrects the stale runtime state."""
+    pi = controller_setup(pi_root, tmp_path, make_tone)
+    log = Path(pi.env["VILLAGE_PIN_LOG"])
+    with guard_ready(pi) as guard:
+        assert guard.notify.wait_for("READY=1", 60, guard.proc), guard.notify.messages
+        with started(pi.controller, pi.env, pi.paths) as run:
+            proc, notify = run.proc, run.notify
+            assert notify.wait_for("READY=1", 60, proc), f"no READY=1: {notify.messages}"
+            on_air(pi.env, pi.paths, pi.paths["/run/village"])
+            proc.kill()
+            proc.wait(10)
+        wait_until(
+            lambda: driven(pin_events(log, "GPIO17"), guard.proc.pid)[-1] == 1,
+            5,
+            "the guard to switch the relay off",
+        )
+        assert pi.state()["relay"] is True  # stale: the controller died before writing it
+        after = stop_post(pi.controller, pi.env, pi.paths)
+        assert after.returncode == 0, after.stdout + after.stderr
+        assert pi.state()["relay"] is False  # `village relay off` set it right
+        assert guard.proc.poll() is None
 
-    after = stop_post(unit, env, paths)
-    assert after.returncode == 0, after.stdout + after.stderr
-    events = pin_events(log, "GPIO17")
-    last_pid = events[-1][0]
-    assert last_pid != proc.pid and driven(events, last_pid) == [1], events
+
+def test_guard_killed_on_air_the_broadcast_ends_and_a_new_guard_takes_over(
+    pi_root: Path, tmp_path: Path, make_tone
+) -> None:
+    """The guard dies on air (Restart=always brings it back): the controller ends the
+    broadcast, the guard's ExecStopPost drives the pin off, the next broadcast works."""
+    pi = controller_setup(pi_root, tmp_path, make_tone)
+    log = Path(pi.env["VILLAGE_PIN_LOG"])
+    with started(pi.controller, pi.env, pi.paths) as run:
+        with guard_ready(pi) as first:
+            assert first.notify.wait_for("READY=1", 60, first.proc), first.notify.messages
+            assert run.notify.wait_for("READY=1", 60, run.proc), run.notify.messages
+            on_air(pi.env, pi.paths, pi.paths["/run/village"])
+            first.proc.kill()
+            first.proc.wait(10)
+        (record,) = wait_until(pi.records, 15, "the broadcast's record")
+        assert record["outcome"] == "partial"
+        assert record["reason"].startswith("relay guard lost"), record["reason"]
+        assert pi.state()["relay"] is False
+        after = stop_post(pi.guard, pi.guard_env, pi.paths)
+        assert after.returncode == 0 and "GPIO17" in after.stdout, after.stderr
+        Path(pi.guard_env["NOTIFY_SOCKET"]).unlink()  # systemd's, for the new process
+        with guard_ready(pi) as second:
+            assert second.notify.wait_for("READY=1", 60, second.proc), second.notify.messages
+            on_air(pi.env, pi.paths, pi.paths["/run/village"])
+            assert driven(pin_events(log, "GPIO17"), second.proc.pid)[-1] == 0
+            status = terminate(run.proc, timespan(pi.controller.get("TimeoutStopSec")))
+            assert status == 0, run.proc.stdout.read() if run.proc.stdout else ""
+            assert driven(pin_events(log, "GPIO17"), second.proc.pid)[-1] == 1
+            terminate(second.proc, timespan(pi.guard.get("TimeoutStopSec")))
 
 
 # --- the kiosk's and the hub's commands -----------------------------------------------------
