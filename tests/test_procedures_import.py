@@ -382,3 +382,88 @@ def test_command_lists_problems_in_vietnamese(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "1 thủ tục mới" in proc.stdout and "Đã bỏ qua 1 dòng" in proc.stderr
     assert "Các cột không dùng đến: STT" in proc.stdout
+
+
+# --- caps on what a row may hold ----------------------------------------------------------------
+
+
+def test_lengths_and_words_are_capped_by_row_and_column(
+    tmp_path: Path, store: ContentStore
+) -> None:
+    def row(code: str, **changes: str) -> list[str]:
+        values = dict(zip(HEADERS_VI, KHAI_SINH_ROW, strict=True))
+        values.update({"Mã thủ tục": code, **changes})
+        return [values[h] for h in HEADERS_VI]
+
+    rows = [
+        HEADERS_VI,
+        row("1.100001", **{"Tên thủ tục": "Đăng ký " * 130}),  # 1,040 characters
+        row("1.100002", **{"Trình tự thực hiện": "Bước 1: Nộp " + "x" * 65}),
+        row("1.100003", **{"Thành phần hồ sơ": "\n".join(f"Giấy {i}" for i in range(201))}),
+        row(
+            "1.100004", **{h: "Nội dung dài. " * 2000 for h in [*HEADERS_VI[12:15], "Phí, lệ phí"]}
+        ),
+        row("1.100005", **{"Căn cứ pháp lý": "Luật\nNghị định " + "số " * 3000}),
+        row("1.100006"),
+    ]
+    path = write_csv(tmp_path / "ds.csv", rows)
+    with pytest.raises(ProcedureImportError) as caught:
+        import_procedures(store, path)
+    found = [(p.row, p.column, p.kind, p.limit) for p in caught.value.problems]
+    assert found == [
+        (2, "Tên thủ tục", "text_too_long", 1000),
+        (3, "Trình tự thực hiện", "long_word", 64),
+        (4, "Thành phần hồ sơ", "too_many_items", 200),
+        (5, "", "record_too_long", 100_000),
+        (6, "Căn cứ pháp lý", "item_too_long", 8000),
+    ]
+    assert caught.value.problems[1].value == "x" * 20
+    assert caught.value.problems[4].other == 2  # the second item
+    assert not store.path.exists()
+
+    proc = village(tmp_path, "import", "procedures", str(path))
+    assert proc.returncode == 2
+    assert (
+        "dòng 3, cột «Trình tự thực hiện»: có một «từ» dài hơn 64 chữ cái (xxxxxxxxxxxxxxxxxxxx…)"
+        in proc.stderr
+    )
+    assert "dòng 2, cột «Tên thủ tục»: nội dung dài 1039 ký tự, quá 1.000 ký tự" in proc.stderr
+
+
+def test_the_shipped_sample_is_well_within_the_caps() -> None:
+    from village.procedures import COLUMN_BY_KEY, DEFAULT_LIMITS
+    from village.text import longest_word
+
+    records = json.loads(SAMPLE_PROCEDURES.read_text(encoding="utf-8"))
+    for record in records:
+        assert len(json.dumps(record, ensure_ascii=False)) * 10 < DEFAULT_LIMITS.record_chars
+        for key, value in record.items():
+            for item in value if isinstance(value, list) else [value]:
+                assert len(item) * 3 < COLUMN_BY_KEY[key].max_chars, (record["code"], key)
+                assert len(longest_word(item)) * 4 < DEFAULT_LIMITS.word_chars
+
+
+def test_a_write_in_between_is_not_lost(tmp_path: Path) -> None:
+    """The changes are worked out on a snapshot without the lock; if another writer changed
+    the store before the lock was taken, they are worked out again on what it wrote."""
+    store = ContentStore(tmp_path / "data")
+    import_procedures(store, write_csv(tmp_path / "v1.csv", [HEADERS_VI, KHAI_SINH_ROW]))
+    changed = list(KHAI_SINH_ROW)
+    changed[9], changed[-2], changed[-1] = "Lệ phí mới", "", ""
+    path = write_csv(tmp_path / "v2.csv", [HEADERS_VI, changed])
+
+    class OtherWriterInBetween(ContentStore):
+        def snapshot(self):  # noqa: ANN202 - the store's own Snapshot
+            taken = super().snapshot()
+            # another staff member imports the same change first (and another procedure)
+            import_procedures(ContentStore(self.data_dir), path, today=dt.date(2025, 1, 2))
+            other = write_csv(tmp_path / "other.csv", [HEADERS_VI, KET_HON_ROW])
+            import_procedures(ContentStore(self.data_dir), other)
+            return taken
+
+    report = import_procedures(OtherWriterInBetween(store.data_dir), path)
+    assert report.unchanged == ["1.001193"] and report.amended == []
+    procedures = load_procedures(store)
+    khai_sinh = procedures["1.001193"]
+    assert (khai_sinh.fees, khai_sinh.effective_date) == ("Lệ phí mới", "2025-01-02")
+    assert "1.000894" in procedures  # the other writer's procedure is kept

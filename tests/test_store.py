@@ -176,3 +176,18 @@ def test_bad_audio_is_refused_and_changes_nothing(
     assert proc.stderr.startswith("Lỗi:") and bad.name in proc.stderr
     assert "Traceback" not in proc.stderr
     assert _state(data_dir) == before
+
+
+def test_put_many_replaces_and_adds_in_one_transaction(data_dir: Path) -> None:
+    store = ContentStore(data_dir)
+    with store.transaction() as tables:
+        tables.put_many("procedures", [{"code": c, "name": c, "old": 1} for c in "abc"], "code")
+    with store.transaction() as tables:
+        tables.put_many(
+            "procedures", [{"code": "b", "name": "B"}, {"code": "d", "name": "D"}], "code"
+        )
+    snapshot = store.snapshot()
+    assert snapshot.revision == 2
+    assert list(snapshot.procedures) == ["a", "b", "c", "d"]  # order kept, new ones last
+    assert snapshot.procedures["b"] == {"code": "b", "name": "B"}  # replaced whole
+    assert snapshot.procedures["a"] == {"code": "a", "name": "a", "old": 1}
