@@ -286,6 +286,25 @@ MESSAGES: dict[str, str] = {
         "các buổi ngoài kế hoạch."
     ),
     "doc_no_record_list": "{count} buổi theo kế hoạch chưa có bản ghi: {sessions}",
+    "doc_implausible": (
+        "{count} bản ghi phát thanh bất thường không được tính vào các số liệu trên "
+        "({reasons}); thiết bị: {devices}."
+    ),
+    "doc_lead_implausible": "Lưu ý: ",
+    "doc_held_back": (
+        "Máy chủ xã đã từ chối nhận các bản ghi vượt hạn mức mỗi ngày của thiết bị {devices} "
+        "(thiết bị vẫn giữ các bản ghi đó): số liệu của thiết bị này có thể chưa đầy đủ."
+    ),
+    "implausible_future": "thời điểm ở tương lai",
+    "implausible_old": "quá cũ",
+    "implausible_no-time": "không có thời điểm",
+    "implausible_outcome": "kết quả không hợp lệ",
+    "implausible_unknown-plan": "kế hoạch chưa từng giao cho thiết bị",
+    "implausible_slot": "buổi không khớp với kế hoạch",
+    "implausible_unknown-segment": "bài chưa từng giao cho thiết bị",
+    "implausible_duration": "thời lượng không thể có",
+    "implausible_rating": "đánh giá không hợp lệ",
+    "implausible_overlap": "trùng giờ với một buổi phát khác của thiết bị",
     "doc_and_more": " và {count} buổi khác",
     "doc_no_problems": "Không có buổi phát nào bị bỏ lỡ hoặc chỉ phát một phần.",
     "doc_no_special": "Không có buổi phát khẩn cấp hay ưu tiên nào trong kỳ.",

@@ -191,6 +191,7 @@ class IntakeLimits:
     quota_retry_s: int = 6 * 3600  # a device offers over-quota records again after this
     pace_burst: int = 20_000  # new records taken in at once (more than a year of broadcasts)
     pace_per_hour: int = 2_000
+    busy_retry_min_s: int = 30  # the shortest delay a device is told to wait
 
 
 class Pace:
@@ -199,6 +200,7 @@ class Pace:
     def __init__(self, limits: IntakeLimits, clock: Any = time.monotonic) -> None:
         self.burst = float(limits.pace_burst)
         self.rate = limits.pace_per_hour / 3600.0
+        self.min_wait = float(limits.busy_retry_min_s)
         self.clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}  # device -> (tokens, stamp)
         self._lock = threading.Lock()
@@ -219,11 +221,13 @@ class Pace:
             self._buckets[device] = (min(self.burst, tokens + unused), stamp)
 
     def wait_s(self, device: str, wanted: int) -> int:
-        """Seconds until ``wanted`` records would fit (at least 30, at most an hour)."""
+        """Seconds until ``wanted`` records would fit (at least ``busy_retry_min_s``, at most
+        an hour)."""
         with self._lock:
             tokens, _ = self._buckets.get(device, (self.burst, self.clock()))
         missing = max(0.0, min(wanted, self.burst) - tokens)
-        return int(min(3600.0, max(30.0, missing / self.rate if self.rate else 3600.0)))
+        wait = missing / self.rate if self.rate else 3600.0
+        return int(min(3600.0, max(self.min_wait, wait)))
 
 
 @dataclass

@@ -5,6 +5,8 @@ period with the hub's schedule rules (``build_schedule``: quiet hours, holidays,
 up to the moment the report is made. A play-log record belongs to the planned session whose
 slot key it carries (``plan@start``), on the same device; every other record (manual,
 button, emergency, or a slot the current plans do not hold) is an unplanned broadcast.
+A session moved to another day (made up after a holiday, or moved in the calendar) is
+planned at its new time and counts for the week it was first planned in.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commune.desired import DesiredState, desired_state
+from commune.report import plausibility
 from commune.report.period import Period, Week, moment, week_key
 from commune.repository import Entry
 from village.errors import PlanError
@@ -115,6 +118,8 @@ class Broadcasts:
     sessions: list[Session] = field(default_factory=list)
     segments: list[SegmentCount] = field(default_factory=list)
     planned_minutes: float = 0.0
+    # records left out of every figure: flagged by the hub, or overlapping (plausibility)
+    implausible: list[plausibility.Implausible] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Session]:
@@ -173,6 +178,23 @@ def device_slots(
     if end <= period.begin:
         return []
     return build_schedule(plans, period.begin, end, durations, policy).slots
+
+
+def planned_weeks(
+    slots: Mapping[str, list[Slot]], weeks: list[Week], zone: dt.tzinfo
+) -> dict[tuple[str, str], str]:
+    """The week a moved session counts for: the week it was planned in (a session made up
+    after a holiday, or moved in the calendar, still meets that week's target), when that
+    week is in the period."""
+    keys = {week.key for week in weeks}
+    found: dict[tuple[str, str], str] = {}
+    for device, found_slots in slots.items():
+        for slot in found_slots:
+            if slot.moved_from is not None:
+                week = week_key(slot.moved_from.astimezone(zone).date())
+                if week in keys:
+                    found[(device, slot.key)] = week
+    return found
 
 
 def _session(
@@ -264,6 +286,7 @@ def broadcasts(
 ) -> Broadcasts:
     """Every broadcast figure of the period from the play-log records and the plans."""
     zone = period.zone
+    records, implausible = plausibility.split(records)
     in_period: list[tuple[dt.datetime, dict[str, Any]]] = []
     for record in records:
         start = record_start(record)
@@ -310,10 +333,16 @@ def broadcasts(
     sessions.sort(key=lambda s: (s.start, s.device, s.record_id))
     all_slots = [s for found in slots.values() for s in found]
     weeks = period.weeks()
-    planned_per_week = Counter(week_key(s.start.astimezone(zone).date()) for s in all_slots)
+    week_of = planned_weeks(slots, weeks, zone)
+    planned_per_week = Counter(
+        week_of.get((d, s.key)) or week_key(s.start.astimezone(zone).date())
+        for d, found in slots.items()
+        for s in found
+    )
     by_week: defaultdict[str, list[Session]] = defaultdict(list)
     for session in sessions:
-        by_week[week_key(session.start.date())].append(session)
+        week = week_of.get((session.device, session.slot)) if session.planned else None
+        by_week[week or week_key(session.start.date())].append(session)
     week_figures = [
         WeekFigures(week, _tally(by_week[week.key], planned_per_week[week.key])) for week in weeks
     ]
@@ -332,4 +361,5 @@ def broadcasts(
         sessions=sessions,
         segments=_segments([r for _, r in in_period], titles),
         planned_minutes=sum((s.end - s.start).total_seconds() for s in all_slots) / 60,
+        implausible=plausibility.in_period(implausible, period),
     )

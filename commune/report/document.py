@@ -14,6 +14,7 @@ from commune.report.broadcasts import NO_RECORD, Session, Tally
 from commune.report.fmt import vn_date, vn_dec, vn_duration, vn_int, vn_percent, vn_short, vn_time
 from commune.report.model import Report
 from commune.report.period import Period, vn_month
+from commune.report.plausibility import reasons_count
 from commune.report.reasons import reason_text
 
 TOP_PROCEDURES = 10
@@ -184,6 +185,25 @@ def _tally_cells(t: Tally) -> list[str]:
     ]
 
 
+def _caveats(report: Report) -> list[Block]:
+    """What the figures above leave out (records the report does not take as fact) or may
+    lack (records a device still holds)."""
+    out: list[Block] = []
+    left_out = report.broadcasts.implausible
+    lead = say("doc_lead_implausible")
+    if left_out:
+        reasons = ", ".join(
+            f"{say(f'implausible_{reason}')}: {vn_int(n)}"
+            for reason, n in sorted(reasons_count(left_out).items())
+        )
+        devices = ", ".join(sorted({item.device for item in left_out}))
+        text = say("doc_implausible", count=vn_int(len(left_out)), reasons=reasons, devices=devices)
+        out.append(Paragraph(text, lead=lead))
+    if report.held_back:
+        out.append(Paragraph(say("doc_held_back", devices=", ".join(report.held_back)), lead=lead))
+    return out
+
+
 def _broadcast_section(report: Report, charts: bool) -> list[Block]:
     b = report.broadcasts
     t = b.total
@@ -225,6 +245,7 @@ def _broadcast_section(report: Report, charts: bool) -> list[Block]:
             done += say("doc_done_no_record", count=vn_int(t.no_record))
         done += say("doc_done_extra", unplanned=vn_int(t.unplanned), minutes=minutes(t.audio_s))
         out.append(Paragraph(done, lead=lead))
+    out += _caveats(report)
     if t.planned:
         verdict = say(f"doc_verdict_{t.status}")
         if t.status == "not-met":

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from commune.hubdata import HubData
+from commune.refusals import LOG_OVER_QUOTA
 from commune.report.broadcasts import Broadcasts, broadcasts
 from commune.report.conference import Conference, conferences
 from commune.report.kiosk_use import KioskUse, kiosk_use
@@ -34,6 +35,9 @@ class Report:
     playlog_records: int = 0
     journal_records: int = 0
     devices: list[str] = field(default_factory=list)  # every device the hub knows
+    # devices whose records over a daily quota the hub refused (they keep them): their
+    # figures may be incomplete
+    held_back: list[str] = field(default_factory=list)
 
     @property
     def attendees(self) -> int:
@@ -61,7 +65,7 @@ def build_report(
     offline spells still running)."""
     repository = hub.repository
     since = period.begin.astimezone(dt.UTC).isoformat()
-    playlog = repository.records(stream="playlog", since=since)
+    playlog = repository.records(stream="playlog", since=since, flags=True)
     journal = repository.records(stream="journal")
     known = repository.device_ids()
     devices = sorted(set(known) | {str(r.get("device", "")) for r in playlog} - {""})
@@ -87,4 +91,5 @@ def build_report(
         playlog_records=aired.total.records,
         journal_records=use.records,
         devices=known,
+        held_back=sorted({r.device for r in repository.refusals() if r.kind == LOG_OVER_QUOTA}),
     )
