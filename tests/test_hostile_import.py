@@ -12,7 +12,13 @@ import pytest
 
 from tests import hostile_files as hostile
 from tests.kiosk_helpers import REPO, base_env, kiosk_config, write_fixture
-from village.procedures import ImportLimits, import_procedures, load_procedures, parse_file
+from village.procedures import (
+    ImportLimits,
+    ProcedureImportError,
+    import_procedures,
+    load_procedures,
+    parse_file,
+)
 from village.store import ContentStore
 
 GOOD = [{"code": "1.000894", "name": "Đăng ký kết hôn", "field": "Hộ tịch"}]
@@ -75,16 +81,16 @@ def test_a_false_dimension_costs_nothing(tmp_path: Path, data: Path) -> None:
     assert set(load_procedures(ContentStore(data))) == {"1.000894", "1.001193"}
 
 
-def test_caps_count_every_row_and_stop_at_the_first_over(tmp_path: Path) -> None:
+def test_caps_count_procedures_and_columns(tmp_path: Path) -> None:
     limits = ImportLimits(rows=5, columns=4)
-    rows = hostile.csv_rows(tmp_path, count=4)  # a header and four rows: five in all
-    assert len(parse_file(rows, limits).rows) == 4
-    over = hostile.csv_rows(tmp_path, count=5)
-    with pytest.raises(Exception, match="more than 5 rows"):
-        parse_file(over, limits)
+    assert len(parse_file(hostile.csv_rows(tmp_path, count=5), limits).rows) == 5
+    with pytest.raises(ProcedureImportError, match="more than 5 rows"):
+        parse_file(hostile.csv_rows(tmp_path, count=6), limits)
+    with pytest.raises(ProcedureImportError, match="more than 5 rows"):
+        parse_file(hostile.csv_rows(tmp_path, count=1_000), limits)  # stops at the 15th row
     wide = tmp_path / "wide.csv"
     wide.write_text("Mã thủ tục;Tên thủ tục;Lĩnh vực\n1.1;a;b;c;d\n", encoding="utf-8")
-    with pytest.raises(Exception, match="row 2: more than 4 columns"):
+    with pytest.raises(ProcedureImportError, match="row 2: more than 4 columns"):
         parse_file(wide, limits)
 
 
@@ -94,5 +100,5 @@ def test_file_size_is_checked_before_reading(tmp_path: Path) -> None:
     for name in ("big.csv", "big.json", "big.xlsx"):
         copy = tmp_path / name
         copy.write_bytes(path.read_bytes())
-        with pytest.raises(Exception, match="the file is 0 MB, more than the 0 MB"):
+        with pytest.raises(ProcedureImportError, match="the file is 0 MB, more than the 0 MB"):
             parse_file(copy, limits)

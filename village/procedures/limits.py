@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from village.procedures.columns import CELL_CHARS
 
+HEADER_ROWS = 10  # the header row is looked for among the first ten rows
+
 
 @dataclass(frozen=True)
 class ImportLimits:
     file_bytes: int = 32 << 20  # a CSV, JSON or XLSX file as stored
-    rows: int = 10_000  # rows of a sheet or CSV (title and blank rows too), records of JSON
+    rows: int = 10_000  # procedures: JSON records, rows under the header of a sheet or CSV
     columns: int = 200
     cell_chars: int = CELL_CHARS
     items: int = 200  # items of one list cell (steps, documents, ...)
@@ -35,6 +37,12 @@ class ImportLimits:
     xlsx_part_bytes: int = 16 << 20  # any other part (styles, workbook, ...)
     xlsx_ratio: int = 100  # a part over 1 MB unpacking to more than this many times its size
     xml_elements: int = 10_000_000  # elements of one XML part
+
+    @property
+    def sheet_rows(self) -> int:
+        """Rows a sheet or CSV may have in all: the procedures, the header and the title rows
+        above it (among the first ten), blank rows counted."""
+        return self.rows + HEADER_ROWS
 
 
 DEFAULT_LIMITS = ImportLimits()

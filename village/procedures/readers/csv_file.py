@@ -47,7 +47,7 @@ def _delimiter(handle: io.TextIOBase, limits: ImportLimits) -> str:
         if line.strip():
             first = line
             break
-        if count > limits.rows:
+        if count > limits.sheet_rows:
             break
     handle.seek(0)
 
@@ -75,7 +75,7 @@ def _rows(path: Path, handle: io.TextIOBase, limits: ImportLimits) -> list[tuple
     try:
         with _field_limit(limits.cell_chars):
             for number, cells in enumerate(reader, 1):
-                if number > limits.rows:
+                if number > limits.sheet_rows:
                     raise refuse(path, "too_many_rows", limit=limits.rows)
                 if len(cells) > limits.columns:
                     raise ProcedureImportError(
@@ -104,4 +104,4 @@ def read_csv(path: Path, limits: ImportLimits) -> Table:
         raise refuse(path, "encoding", _first_error(path)) from exc
     except OSError as exc:
         raise refuse(path, "file_unreadable", exc.strerror or str(exc)) from exc
-    return table_from_rows(path, "csv", records)
+    return table_from_rows(path, "csv", records, limits.rows)

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from village.procedures.columns import column_for_header
+from village.procedures.limits import HEADER_ROWS
 from village.procedures.problems import refuse
 from village.text import clean_line
-
-HEADER_SEARCH_ROWS = 10  # the header is among the first rows (title rows may come above)
 
 
 @dataclass
@@ -37,10 +36,13 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def table_from_rows(path: Path, kind: str, records: list[tuple[int, list[Any]]]) -> Table:
-    """Find the header row (the first of the first ten with known headers) and key the rest."""
+def table_from_rows(
+    path: Path, kind: str, records: list[tuple[int, list[Any]]], max_rows: int
+) -> Table:
+    """Find the header row (the first of the first ten with known headers) and key the rest;
+    more than ``max_rows`` rows under it are refused."""
     header_at = None
-    for index, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
+    for index, (_, cells) in enumerate(records[:HEADER_ROWS]):
         if recognised(cells) >= 2:
             header_at = index
             break
@@ -54,4 +56,6 @@ def table_from_rows(path: Path, kind: str, records: list[tuple[int, list[Any]]])
             continue
         row = {h: cells[i] if i < len(cells) else None for i, h in enumerate(headers) if h}
         rows.append((number, row))
+    if len(rows) > max_rows:
+        raise refuse(path, "too_many_rows", limit=max_rows)
     return Table(kind, [h for h in headers if h], rows, header_number)

@@ -169,7 +169,7 @@ class PartRules:
             self.rows += 1
             reference = str(attributes.get("r", ""))
             self.row = int(reference) if _ROW_REF.match(reference) else self.row + 1
-            if self.rows > self.limits.rows or self.row > self.limits.rows:
+            if self.rows > self.limits.sheet_rows or self.row > self.limits.sheet_rows:
                 self.fail("too_many_rows", limit=self.limits.rows)
             self.column = 0
         elif local == "c":

@@ -28,7 +28,7 @@ def _sheet_rows(path: Path, sheet: Any, limits: ImportLimits) -> list[tuple[int,
     sheet.reset_dimensions()  # a <dimension> claiming XFD1048576 would pad every row
     records = []
     for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-        if number > limits.rows:
+        if number > limits.sheet_rows:
             raise refuse(path, "too_many_rows", limit=limits.rows)
         if len(cells) > limits.columns:
             problem = Problem(number, "", "too_many_columns", limit=limits.columns)
@@ -48,7 +48,7 @@ def read_xlsx(path: Path, limits: ImportLimits) -> Table:
     try:
         for sheet in workbook.worksheets:
             try:
-                return table_from_rows(path, "xlsx", _sheet_rows(path, sheet, limits))
+                return table_from_rows(path, "xlsx", _sheet_rows(path, sheet, limits), limits.rows)
             except ProcedureImportError as exc:
                 if [p.kind for p in exc.problems] != ["no_header"]:
                     raise
