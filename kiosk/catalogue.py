@@ -53,6 +53,7 @@ TEXTS: dict[str, str] = {
     "step": "Bước {number}",
     "no_info": "Xin hỏi cán bộ Bộ phận Một cửa.",
     "qr_caption": "Nộp hồ sơ trực tuyến: quét mã này bằng điện thoại",
+    "qr_caption_site": "Xem thủ tục này trên điện thoại: quét mã này",
     "online": "Có thể nộp trực tuyến",
     "updated_here": "Nội dung thủ tục này vừa được cập nhật.",
     "procedure_gone": "Thủ tục «{name}» vừa được bãi bỏ hoặc thay thế, nên không còn hiển thị.",

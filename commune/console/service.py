@@ -43,4 +43,6 @@ def console_service(config: Config, hub: HubData) -> ConsoleService:
     """Checks the transport settings now (raises ConsoleError); listens on start()."""
     check_transport(config.console)
     console = Console.open(config, hub)
-    return ConsoleService(ConsoleServer(build_app(console), config.console))
+    from commune.site.serve import site_routes  # the public site at /cong-khai/
+
+    return ConsoleService(ConsoleServer(build_app(console, site_routes(hub.root)), config.console))

@@ -11,6 +11,7 @@ from kiosk.catalogue import t, vn_date
 from kiosk.screens import KioskScreen
 from kiosk.widgets import WrapLabel
 from village.procedures import Procedure
+from village.site_links import procedure_url
 
 # (section, attribute, always shown) in the order citizens need them
 SECTIONS = (
@@ -80,10 +81,13 @@ class ProcedureScreen(KioskScreen):
                 body.add_widget(WrapLabel(text=line))
         self.ids.status.text = status_line(p)
         self.ids.code.text = t("code", code=p.code)
-        self.ids.qr.url = p.online_url
-        self.ids.qr_box.opacity = 1 if p.online_url else 0
-        self.ids.qr_box.disabled = not p.online_url
-        self.ids.url.text = escape_markup(p.online_url)
+        page = procedure_url(self.app.settings.site.base_url, p.code)  # [site] base_url
+        target = page or p.online_url
+        self.ids.qr.url = target
+        self.ids.qr_box.opacity = 1 if target else 0
+        self.ids.qr_box.disabled = not target
+        self.ids.url.text = escape_markup(target)
+        self.ids.qr_caption.text = t("qr_caption_site" if page else "qr_caption")
 
     @staticmethod
     def section_lines(key: str, value: str | tuple[str, ...]) -> list[str]:
