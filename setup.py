@@ -19,6 +19,7 @@ CONSOLE = [
 ]
 SITE = ["jinja2>=3.1", "qrcode>=7.4"]  # the public site and notice board
 TEST = ["pytest>=7.4", "ruff>=0.5", "playwright==1.65.2", "httpx>=0.27"]
+BENCH = ["tantivy>=0.22"]  # bench/search_bench.py compares against it; never needed to run
 
 setup(
     name="village",
@@ -55,6 +56,7 @@ setup(
         "site": SITE,
         "all": CONTROLLER + KIOSK + SYNC + REPORT + CONSOLE + SITE,
         "test": TEST,
+        "bench": BENCH,
     },
     entry_points={"console_scripts": ["village=village.cli:main"]},
 )
