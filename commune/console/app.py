@@ -26,6 +26,8 @@ PAGE_MODULES: tuple[str, ...] = (
     "commune.console.pages.report",
     "commune.console.pages.users",
     "commune.console.pages.audit",
+    "commune.console.pages.procedures",
+    "commune.console.pages.publishing",
 )
 
 

@@ -334,6 +334,159 @@ MESSAGES: dict[str, str] = {
     "server_cert_missing": "Không đọc được chứng thư HTTPS {path}: {detail}",
     "server_cert_pair": "[console] cert_file và key_file phải đặt cùng nhau.",
     "server_cannot_listen": "Bảng điều khiển không mở được cổng {host}:{port}.",
+    # --- content pages: procedures, segments and clips, schedule ---
+    "nav_procedures": "Thủ tục",
+    "nav_segments": "Bài phát thanh",
+    "nav_clips": "Video",
+    "nav_schedule": "Lịch phát",
+    "back": "Quay lại",
+    "unknown_value": "không rõ",
+    "from_date": "từ {date}",
+    "loudness_lufs": "{value} LUFS",
+    "publish_devices": "Đăng lên thiết bị",
+    "publish_all_devices": "Không chọn thiết bị nào: đăng cho toàn xã (mọi thiết bị).",
+    "publish_unknown_device": "Không có thiết bị {devices} trong xã.",
+    # procedures
+    "procedures_title": "Thủ tục hành chính",
+    "procedures_upload": "Đăng danh sách thủ tục từ tệp",
+    "procedures_upload_help": (
+        "Tệp CSV, Excel (.xlsx) hoặc JSON theo các cột của Cơ sở dữ liệu quốc gia về thủ tục "
+        "hành chính. Trước khi đăng, bạn sẽ xem những gì thay đổi và mọi lỗi theo dòng, cột."
+    ),
+    "procedures_file": "Tệp thủ tục",
+    "procedures_preview_button": "Xem trước thay đổi",
+    "procedures_add_one": "Thêm một thủ tục",
+    "procedures_no_file": "Chưa chọn tệp thủ tục để tải lên.",
+    "procedures_search": "Tìm thủ tục",
+    "procedures_search_hint": "Tên, mã hoặc lĩnh vực (gõ không dấu cũng được)",
+    "procedures_search_button": "Tìm",
+    "procedures_none": "Chưa có thủ tục nào: hãy đăng một tệp thủ tục.",
+    "procedures_none_found": "Không tìm thấy thủ tục nào cho «{query}».",
+    "procedures_count": "{count} thủ tục",
+    "procedures_shown": "{count} thủ tục, hiện {shown} thủ tục đầu",
+    "procedures_audit": (
+        "{file}: {added} mới, {amended} sửa đổi, {status} đổi trạng thái, bỏ qua {skipped} lỗi"
+    ),
+    "back_to_procedures": "Về danh sách thủ tục",
+    "col_code": "Mã",
+    "col_procedure": "Thủ tục",
+    "col_field": "Lĩnh vực",
+    "col_status": "Trạng thái",
+    "col_column": "Cột",
+    "col_problem": "Lỗi",
+    "col_change": "Thay đổi",
+    "col_what_changed": "Nội dung thay đổi",
+    "col_progress": "Tiến độ",
+    "status_new": "Mới",
+    "status_amended": "Sửa đổi",
+    "status_replaced": "Bị thay thế",
+    "status_abolished": "Bãi bỏ",
+    "status_current": "Đang áp dụng",
+    "status_auto": "(tự xác định khi đăng)",
+    # a procedure file's preview
+    "preview_title": "Xem trước thay đổi thủ tục",
+    "preview_file": "Tệp: {file}",
+    "preview_rejected": (
+        "Tệp bị từ chối: có {count} lỗi, chưa thay đổi gì. Sửa tệp rồi tải lên lại."
+    ),
+    "preview_bad_rows": (
+        "Có {count} lỗi ở {rows} {where}: các {where} này sẽ bị bỏ qua nếu vẫn đăng; tốt nhất là "
+        "sửa tệp rồi tải lên lại."
+    ),
+    "preview_problems": "Lỗi trong tệp",
+    "preview_whole_file": "cả tệp",
+    "preview_changes": "Những gì sẽ thay đổi",
+    "preview_kind_new": "thủ tục mới",
+    "preview_kind_amended": "sửa đổi",
+    "preview_kind_replaced": "bị thay thế",
+    "preview_kind_abolished": "bãi bỏ",
+    "preview_kind_unchanged": "không đổi",
+    "preview_ignored": "Các cột không dùng đến: {columns}",
+    "preview_publish": "Đăng các thay đổi",
+    "preview_publish_help": (
+        "Cả danh sách thủ tục của xã (với các thay đổi trên) được gửi tới thiết bị đã chọn."
+    ),
+    "preview_skip_bad": "Tôi hiểu: {count} {where} có lỗi sẽ không được đăng",
+    "preview_publish_button": "Đăng {count} thay đổi",
+    "preview_nothing": "Tệp không thay đổi thủ tục nào: không có gì để đăng.",
+    "problem_where_row": "dòng",
+    "problem_where_record": "mục",
+    # one procedure
+    "procedure_edit": "Sửa thủ tục này",
+    "procedure_end_title": "Ngừng áp dụng",
+    "procedure_end_status": "Lý do",
+    "procedure_end_date": "Ngày hiệu lực",
+    "procedure_end_button": "Đánh dấu và đăng lên thiết bị",
+    "procedure_end_confirm": "Đánh dấu thủ tục «{name}» không còn áp dụng và đăng lên thiết bị?",
+    "procedure_bad_end_date": "Ngày hiệu lực không hợp lệ «{value}».",
+    "procedure_already_ended": "Thủ tục này đã được đánh dấu như vậy: không có gì thay đổi.",
+    "procedure_code_exists": "Đã có thủ tục mã {code}: hãy mở thủ tục đó để sửa.",
+    "procedure_form_new": "Thêm thủ tục",
+    "procedure_form_edit": "Sửa thủ tục",
+    "procedure_form_problems": "Chưa đăng được: sửa các lỗi dưới đây.",
+    "procedure_form_unchanged": "Không có gì thay đổi so với thủ tục đang có: chưa đăng.",
+    "procedure_form_list_help": "Mỗi mục một dòng.",
+    "procedure_form_publish": "Kiểm tra và đăng lên thiết bị",
+    # publication progress
+    "progress_title": "Tiến độ đăng nội dung",
+    "progress_lead": "Phiên bản {version}, đăng lúc {time}",
+    "progress_summary": "{applied}/{total} thiết bị đã áp dụng",
+    "progress_hub_not_running": (
+        "Máy chủ xã (village hub) không chạy: nội dung đã lưu nhưng chưa gửi tới thiết bị."
+    ),
+    "progress_waiting": "Đang chờ thiết bị nhận",
+    "progress_offline": "Thiết bị mất kết nối: sẽ nhận khi kết nối lại",
+    "progress_fetching": "Đang tải về",
+    "progress_applied": "Đã áp dụng",
+    "progress_refused": "Thiết bị từ chối",
+    # the importer's problems (village.procedures.PROBLEM_TEXTS), as the kiosk's command says them
+    "problem_file_type": "không đọc được loại tệp «{value}»: dùng .csv, .xlsx hoặc .json",
+    "problem_file_unreadable": "không đọc được tệp: {value}",
+    "problem_file_too_big": (
+        "tệp nặng {value} MB, quá {limit} MB (một danh sách thủ tục không bao giờ lớn thế)"
+    ),
+    "problem_too_many_rows": "tệp có hơn {limit} dòng (một danh sách thủ tục không dài thế)",
+    "problem_too_many_columns": "có hơn {limit} cột",
+    "problem_xls": "tệp Excel kiểu cũ (.xls): xin lưu lại thành .xlsx",
+    "problem_xlsx_corrupt": "tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel ({value})",
+    "problem_xlsx_too_big": "phần «{value}» của tệp Excel giải nén ra hơn {limit} MB",
+    "problem_xlsx_bomb": (
+        "phần «{value}» của tệp Excel giải nén ra gấp hơn {limit} lần cỡ của nó (tệp độc hại?)"
+    ),
+    "problem_xlsx_parts": "tệp Excel có hơn {limit} phần bên trong",
+    "problem_xlsx_strings": "tệp Excel chứa hơn {limit} đoạn chữ khác nhau",
+    "problem_xlsx_unsafe": "tệp Excel chứa khai báo XML mà Excel không bao giờ ghi ({value})",
+    "problem_zip_as_csv": "đây là tệp Excel, không phải CSV: xin đổi đuôi thành .xlsx",
+    "problem_utf16": "tệp mã hóa UTF-16: xin lưu lại dạng «CSV UTF-8»",
+    "problem_encoding": "tệp không phải mã UTF-8 ({value}): xin lưu lại dạng «CSV UTF-8»",
+    "problem_json_syntax": "tệp JSON sai cú pháp: {value}",
+    "problem_json_number": "tệp JSON có một số dài hơn 4.300 chữ số",
+    "problem_json_shape": "tệp JSON phải là một danh sách thủ tục",
+    "problem_json_depth": "tệp JSON lồng nhau sâu hơn {limit} tầng",
+    "problem_no_header": "không thấy dòng tiêu đề có các cột thủ tục (Mã thủ tục, Tên thủ tục…)",
+    "problem_missing_column": "thiếu cột bắt buộc «{column}»",
+    "problem_duplicate_column": "cột «{column}» trùng với cột «{value}»",
+    "problem_no_rows": "tệp không có thủ tục nào",
+    "problem_not_object": 'không phải một thủ tục (cần dạng {{"code": …}})',
+    "problem_empty": "ô bắt buộc đang để trống",
+    "problem_invisible_only": "ô chỉ có ký tự vô hình (không thấy được)",
+    "problem_invisible_in_code": "mã thủ tục chứa ký tự vô hình {value}: xin gõ lại mã",
+    "problem_bad_code": "mã thủ tục không hợp lệ «{value}»",
+    "problem_duplicate_code": "mã {value} bị trùng (cũng có ở {where} {other})",
+    "problem_bad_date": "ngày không hợp lệ «{value}» (viết 2024-07-01 hoặc 01/07/2024)",
+    "problem_bad_status": (
+        "trạng thái không rõ «{value}» (Mới, Sửa đổi, Thay thế, Bãi bỏ, Đang áp dụng)"
+    ),
+    "problem_bad_url": "địa chỉ web không hợp lệ «{value}» (phải bắt đầu bằng https://)",
+    "problem_bad_value": "giá trị phải là chữ hoặc danh sách chữ",
+    "problem_cell_too_long": "ô dài hơn {limit} ký tự",
+    "problem_text_too_long": "nội dung dài {value} ký tự, quá {limit} ký tự",
+    "problem_item_too_long": "mục thứ {other} dài {value} ký tự, quá {limit} ký tự",
+    "problem_too_many_items": "có hơn {limit} mục",
+    "problem_record_too_long": "cả thủ tục dài {value} ký tự, quá {limit} ký tự",
+    "problem_long_word": (
+        "có một «từ» dài hơn {limit} chữ cái ({value}…): văn bản thật không có từ nào dài thế"
+    ),
 }
 
 

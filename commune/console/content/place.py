@@ -1,0 +1,28 @@
+"""Where the console keeps its own content files, under ``HUB/console/``:
+
+::
+
+    staged/    uploaded files waiting for staff to confirm them (``staging``)
+    uploads/   resumable uploads in progress (``chunks``)
+    drafts/    a content store of segments and clips saved but not yet published
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commune.console.content.staging import StagedFiles
+from commune.console.context import Console
+from village.store import ContentStore
+
+
+def console_folder(console: Console) -> Path:
+    return console.hub.root / "console"
+
+
+def staged_files(console: Console) -> StagedFiles:
+    return StagedFiles(console_folder(console) / "staged", lambda: console.now().timestamp())
+
+
+def drafts(console: Console) -> ContentStore:
+    return ContentStore(console_folder(console) / "drafts")
