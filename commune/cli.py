@@ -249,6 +249,10 @@ def cmd_push_plan(args: argparse.Namespace, config: Config) -> int:
     from commune.push import push_plans
 
     hub = open_hub(args, config)
+    if args.dry_run:
+        from commune.push import print_plan_preview
+
+        return print_plan_preview(hub, args.file, config, devices=args.device)
     result = push_plans(hub, args.file, config.schedule.timezone, devices=args.device)
     return _after_push(args, hub, result)
 
@@ -552,6 +556,7 @@ def register(registry: Registry) -> None:
     plan = push_sub.add_parser("plan", help="broadcast plans from an .ics calendar")
     plan.set_defaults(handler=cmd_push_plan)
     plan.add_argument("file")
+    plan.add_argument("--dry-run", action="store_true", help="show what would change, push nothing")
     procedures = push_sub.add_parser("procedures", help="procedures (CSV, XLSX or JSON)")
     procedures.set_defaults(handler=cmd_push_procedures)
     procedures.add_argument("file")

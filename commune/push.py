@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commune.desired import PROCEDURES_KEY, desired_state, devices_of
 from commune.errors import HubError
@@ -19,6 +20,10 @@ from commune.hubdata import HubData
 from commune.repository import Version
 from village.wire.commands import EVERY_DEVICE, Command
 from village.wire.manifest import procedures_document
+
+if TYPE_CHECKING:
+    from village.config import Config
+    from village.plan_import import CalendarChanges
 
 
 @dataclass
@@ -86,22 +91,68 @@ def push_clip(
     return result
 
 
+def held_plans(hub: HubData, targets: Sequence[str]) -> dict[str, dict]:
+    """The plans the targets' desired states hold now (id -> record), all devices merged."""
+    entries = hub.repository.entries()
+    devices = devices_of(hub.repository, list(targets)) or list(targets)
+    held: dict[str, dict] = {}
+    for device in devices:
+        held.update(desired_state(entries, device).items["plans"])
+    return held
+
+
+def preview_plans(
+    hub: HubData, path: str | Path, timezone: str, *, devices: Sequence[str] = ()
+) -> CalendarChanges:
+    """What pushing the calendar would change on the targets; nothing is written."""
+    from village.ics import read_calendar
+    from village.plan_import import compare
+
+    targets = resolve_targets(hub, devices)
+    return compare(read_calendar(path, timezone), held_plans(hub, targets), Path(path).name)
+
+
+def print_plan_preview(
+    hub: HubData, path: str | Path, config: Config, *, devices: Sequence[str] = ()
+) -> int:
+    """``village push plan --dry-run``: what the push would change, and the first slots."""
+    from village.messages import say
+    from village.plan import Policy
+    from village.plan_import import describe_changes, first_slots
+
+    changes = preview_plans(hub, path, config.schedule.timezone, devices=devices)
+    durations = {sid: s.duration_s for sid, s in hub.library.snapshot().segments.items()}
+    policy = Policy.from_config(config)
+    slots, upcoming = first_slots(changes.plans, policy, durations, dt.datetime.now(dt.UTC))
+    for line in describe_changes(changes, slots, upcoming, policy.zone):
+        print(line)
+    print(say("plan_dry_run"))
+    return 0
+
+
 def push_plans(
     hub: HubData, path: str | Path, timezone: str, *, devices: Sequence[str] = ()
 ) -> PushResult:
-    from village.library import import_plans
+    """Push a calendar's plans; the plans the same calendar gave the targets before and that
+    are no longer in it are removed from them."""
+    from village.ics import read_calendar
+    from village.plan_import import compare, import_parsed
 
     targets = resolve_targets(hub, devices)
-    plans = import_plans(hub.library, path, timezone)
+    parsed = read_calendar(path, timezone)
+    changes = compare(parsed, held_plans(hub, targets), Path(path).name)
+    plans = import_parsed(hub.library, parsed, Path(path).name).plans
     if not plans:
         raise HubError(f"{path}: no plan in the calendar")
     result = _record(
         hub,
-        [("plans", plan.id, plan.to_dict()) for plan in plans],
+        [("plans", plan.id, plan.to_dict()) for plan in plans]
+        + [("plans", plan_id, None) for plan_id in changes.removed_ids],
         targets,
         f"{len(plans)} plan(s) from {Path(path).name}",
     )
     result.items = [f"{plan.id} «{plan.title}»" for plan in plans]
+    result.items += [f"- {r.get('id')} «{r.get('title', '')}»" for r in changes.removed]
     entries = hub.repository.entries()
     for device in result.devices:
         held = desired_state(entries, device).items["segments"]

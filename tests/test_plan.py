@@ -165,14 +165,54 @@ def test_default_plan_rotates_the_segments(default_plan, sample_durations):
     assert len(set(bodies[:6])) == 6
 
 
-def test_default_holidays_drop_ordinary_sessions(default_plan, sample_durations):
-    policy = Policy(quiet_hours="21:30-05:30", holidays=("01-01", "04-30", "05-01", "09-02"))
+DEFAULT_POLICY = Policy(quiet_hours="21:30-05:30", holidays=("01-01", "04-30", "05-01", "09-02"))
+
+
+def test_default_holidays_move_the_shipped_plans_session_to_the_next_free_day(
+    default_plan, sample_durations
+):
+    # Friday 30 April and Saturday 1 May are holidays: the session airs on Sunday 2 May at
+    # 06:30, in the same ISO week, so every full week keeps its 3 sessions
+    assert default_plan.makeup == "next-free-day"
     schedule = build_schedule(
         [default_plan],
         dt.datetime(2021, 3, 1, tzinfo=HCM),
         dt.datetime(2021, 7, 1, tzinfo=HCM),
         sample_durations,
-        policy,
+        DEFAULT_POLICY,
+    )
+    assert len(schedule.slots) == 53 and schedule.suppressed == []
+    (moved,) = [s for s in schedule.slots if s.moved_from is not None]
+    assert moved.moved_from.astimezone(HCM) == dt.datetime(2021, 4, 30, 6, 30, tzinfo=HCM)
+    assert moved.start.astimezone(HCM) == dt.datetime(2021, 5, 2, 6, 30, tzinfo=HCM)
+    assert moved.moved_reason == "holiday"
+    assert moved.key.endswith("@20210501T233000Z")  # the controller airs it at the new time
+    weeks: dict[tuple[int, int], int] = {}
+    for slot in schedule.slots:
+        week = slot.start.astimezone(HCM).isocalendar()[:2]
+        weeks[week] = weeks.get(week, 0) + 1
+    assert weeks[(2021, 17)] == 3 and set(list(weeks.values())[:-1]) == {3}
+    # the rotation goes on as planned: the moved session plays what Friday's would have
+    unmoved = build_schedule(
+        [default_plan],
+        dt.datetime(2021, 4, 30, tzinfo=HCM),
+        dt.datetime(2021, 5, 1, tzinfo=HCM),
+        sample_durations,
+        NO_RULES,
+    ).slots
+    assert moved.segments == unmoved[0].segments and moved.occurrence == unmoved[0].occurrence
+
+
+def test_a_plan_that_skips_holidays_loses_the_session(default_plan, sample_durations):
+    import dataclasses
+
+    skipping = dataclasses.replace(default_plan, makeup="skip")
+    schedule = build_schedule(
+        [skipping],
+        dt.datetime(2021, 3, 1, tzinfo=HCM),
+        dt.datetime(2021, 7, 1, tzinfo=HCM),
+        sample_durations,
+        DEFAULT_POLICY,
     )
     assert len(schedule.slots) == 52
     (dropped,) = schedule.suppressed
@@ -527,3 +567,180 @@ def test_a_window_years_after_dtstart_gives_the_same_starts_and_indices(rule: st
             expected.append((index, start))
     slots = plan_slots(plan, begin, end, {})
     assert [(s.occurrence, s.start) for s in slots] == expected
+
+
+# --- make-up sessions in the report --------------------------------------------------------------
+
+
+def _hub_with_the_2021_plan(folder: Path, holidays: list[str]):
+    from commune.hubdata import HubData
+    from commune.push import push_plans
+    from tests.conftest import write_config
+
+    hub = HubData.init(folder / "hub", "xa-mau", ["pi-01"])
+    push_plans(hub, MEDIA / "plans" / "ke-hoach-2021.ics", "Asia/Ho_Chi_Minh", devices=["pi-01"])
+    (plan_id,) = hub.library.snapshot().plans
+    config = write_config(folder / "village.toml", {"schedule": {"holidays": holidays}})
+    return hub, config, plan_id
+
+
+def _aired(plan_id: str, local: dt.datetime) -> dict:
+    start = local.astimezone(dt.UTC)
+    return {
+        "id": f"r-{start:%Y%m%d%H%M}",
+        "kind": "broadcast",
+        "device": "pi-01",
+        "slot": f"{plan_id}@{start:%Y%m%dT%H%M%SZ}",
+        "plan": plan_id,
+        "title": "Tuyên truyền cải cách hành chính",
+        "priority": "ordinary",
+        "trigger": "schedule",
+        "planned_start": local.isoformat(),
+        "planned_end": (local + dt.timedelta(minutes=15)).isoformat(),
+        "relay_on": local.isoformat(),
+        "relay_off": (local + dt.timedelta(minutes=14)).isoformat(),
+        "segments": [],
+        "outcome": "aired",
+        "reason": "",
+        "logged_at": (local + dt.timedelta(minutes=15)).isoformat(),
+    }
+
+
+def _weeks(hub, config_path: Path, first: str, last: str) -> dict[str, tuple[int, int, str]]:
+    from commune.report.model import build_report
+    from commune.report.period import parse_period
+    from village.config import load_config
+
+    now = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+    period = parse_period(first, last, "Asia/Ho_Chi_Minh", now.date())
+    report = build_report(hub, load_config(config_path), period, now)
+    return {
+        w.week.key: (w.tally.planned, w.tally.aired, w.tally.status)
+        for w in report.broadcasts.weeks
+    }
+
+
+def test_the_made_up_session_meets_the_week_of_30_april(tmp_path: Path) -> None:
+    hub, config, plan_id = _hub_with_the_2021_plan(tmp_path, ["01-01", "04-30", "05-01", "09-02"])
+    sessions = [dt.datetime(2021, 4, day, 6, 30, tzinfo=HCM) for day in (26, 28)]
+    sessions.append(dt.datetime(2021, 5, 2, 6, 30, tzinfo=HCM))  # Sunday, made up
+    hub.repository.store_records("pi-01", "playlog", [_aired(plan_id, s) for s in sessions])
+    weeks = _weeks(hub, config, "2021-04-26", "2021-05-02")
+    assert weeks == {"2021-W17": (3, 3, "met")}
+
+
+def test_a_session_made_up_in_the_next_week_counts_for_its_own_week(tmp_path: Path) -> None:
+    # with 2 May a holiday too, Friday's session moves to Tuesday 4 May (Monday 3 May has
+    # its own session at 06:30): it still counts for the week of 30 April
+    hub, config, plan_id = _hub_with_the_2021_plan(tmp_path, ["04-30", "05-01", "05-02"])
+    days = [(4, 26), (4, 28), (5, 3), (5, 4), (5, 5), (5, 7)]
+    records = [_aired(plan_id, dt.datetime(2021, m, d, 6, 30, tzinfo=HCM)) for m, d in days]
+    hub.repository.store_records("pi-01", "playlog", records)
+    weeks = _weeks(hub, config, "2021-04-26", "2021-05-09")
+    assert weeks == {"2021-W17": (3, 3, "met"), "2021-W18": (3, 3, "met")}
+
+
+def test_village_plan_shows_moved_sessions(data_dir: Path, tmp_path: Path) -> None:
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path / "village.toml", {"schedule": {"holidays": ["04-30", "05-01"]}})
+    run_village(
+        "--data",
+        str(data_dir),
+        "import",
+        "plan",
+        str(MEDIA / "plans" / "ke-hoach-2021.ics"),
+        check=True,
+    )
+    args = (
+        "--config",
+        str(config),
+        "--data",
+        str(data_dir),
+        "plan",
+        "--from",
+        "2021-04-26",
+        "--to",
+        "2021-05-02",
+    )
+    text = run_village(*args, check=True).stdout.splitlines()
+    assert [line[:22] for line in text] == [
+        "2021-04-26 Mon 06:30–0",
+        "2021-04-28 Wed 06:30–0",
+        "2021-05-02 Sun 06:30–0",
+    ]
+    assert text[2].endswith("(dời từ 2021-04-30 Fri 06:30: trùng ngày lễ)")
+    slots = json.loads(run_village(*args, "--json", check=True).stdout)
+    assert slots[2]["moved_from"] == "2021-04-30T06:30:00+07:00"
+    assert slots[2]["moved_reason"] == "holiday"
+    assert slots[0]["moved_from"] is None
+
+
+def test_make_up_keeps_clear_of_other_slots_quiet_hours_and_the_plans_last_day() -> None:
+    # a daily 06:30 plan to 5 May: the holiday session on 30 April cannot move to 1 May
+    # (holiday), 2 May (its own session) or 3 May (an emergency drill at 06:35): it goes to
+    # ... no day, since each later day has the plan's own session; a weekly plan moves
+    daily = plan_with("FREQ=DAILY;UNTIL=20210505", id="moi-ngay", makeup="next-free-day")
+    weekly = plan_with(
+        "FREQ=WEEKLY;BYDAY=FR;UNTIL=20210507",
+        id="thu-sau",
+        dtstart="2021-04-23T07:00:00",
+        makeup="next-free-day",
+    )
+    drill = plan_with("", id="dien-tap", dtstart="2021-05-02T06:55:00", priority="emergency")
+    policy = Policy(quiet_hours="", holidays=("04-30", "05-01"))
+    schedule = build_schedule(
+        [daily, weekly, drill],
+        dt.datetime(2021, 4, 26, tzinfo=HCM),
+        dt.datetime(2021, 5, 8, tzinfo=HCM),
+        {},
+        policy,
+    )
+    moved = {s.plan_id: s.start.astimezone(HCM) for s in schedule.slots if s.moved_from}
+    # the weekly session at 07:00 cannot go to 2 May (the drill runs 06:55-07:10)
+    assert moved == {"thu-sau": dt.datetime(2021, 5, 3, 7, 0, tzinfo=HCM)}
+    dropped = {
+        (s.slot.plan_id, s.slot.start.astimezone(HCM).day): s.reason for s in schedule.suppressed
+    }
+    assert dropped[("moi-ngay", 30)].startswith("holiday (no free day")
+    assert dropped[("moi-ngay", 1)].startswith("holiday (no free day")
+    # a session is never made up after the plan's last day
+    last = plan_with("FREQ=DAILY;UNTIL=20210430", id="cuoi", makeup="next-free-day")
+    end = build_schedule(
+        [last],
+        dt.datetime(2021, 4, 29, tzinfo=HCM),
+        dt.datetime(2021, 5, 9, tzinfo=HCM),
+        {},
+        policy,
+    )
+    assert [s.start.astimezone(HCM).day for s in end.slots] == [29]
+    # quiet hours: a 21:00 session of 45 minutes runs into 21:30 whatever the day: dropped
+    # by quiet hours, never "made up" into them
+    late = plan_with(
+        "FREQ=WEEKLY;BYDAY=FR",
+        id="toi",
+        dtstart="2021-04-23T21:00:00",
+        slot_minutes=45,
+        makeup="next-free-day",
+    )
+    quiet = build_schedule(
+        [late],
+        dt.datetime(2021, 4, 26, tzinfo=HCM),
+        dt.datetime(2021, 5, 3, tzinfo=HCM),
+        {},
+        Policy(holidays=("04-30",)),
+    )
+    assert quiet.slots == [] and [s.reason for s in quiet.suppressed] == ["quiet hours"]
+
+
+def test_the_same_make_up_whatever_window_is_asked(default_plan, sample_durations) -> None:
+    def moved(first: dt.datetime, last: dt.datetime) -> list[str]:
+        slots = build_schedule([default_plan], first, last, sample_durations, DEFAULT_POLICY).slots
+        return [s.key for s in slots if s.moved_from is not None]
+
+    # the controller asks for the past week and the next two days
+    for day in range(1, 4):
+        now = dt.datetime(2021, 5, day, 12, tzinfo=HCM)
+        assert moved(now - dt.timedelta(days=7), now + dt.timedelta(days=2)) == [
+            f"{default_plan.id}@20210501T233000Z"
+        ]

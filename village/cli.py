@@ -95,21 +95,27 @@ def cmd_import_segment(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
-    from village.library import import_plans
+    """Import a calendar, or with --dry-run show what importing it would change."""
+    from village.plan import Policy
+    from village.plan_import import describe_changes, first_slots, import_calendar, preview
     from village.store import ContentStore
 
-    plans = import_plans(ContentStore(config.data_dir), args.file, config.schedule.timezone)
-    print(say("plans_imported", count=len(plans), file=args.file))
-    for plan in plans:
-        print(
-            say(
-                "plan_line",
-                id=plan.id,
-                title=plan.title,
-                slot_minutes=plan.slot_minutes,
-                priority=plan.priority,
-            )
-        )
+    store = ContentStore(config.data_dir)
+    timezone = config.schedule.timezone
+    if args.dry_run:
+        changes = preview(store, args.file, timezone)
+    else:
+        changes = import_calendar(store, args.file, timezone)
+    durations = {sid: s.duration_s for sid, s in store.snapshot().segments.items()}
+    policy = Policy.from_config(config)
+    now = dt.datetime.now(dt.UTC)
+    slots, upcoming = first_slots(changes.plans, policy, durations, now)
+    for line in describe_changes(changes, slots, upcoming, policy.zone):
+        print(line)
+    if args.dry_run:
+        print(say("plan_dry_run"))
+    else:
+        print(say("plans_import_done", count=len(changes.plans), file=args.file))
     return EXIT_OK
 
 
@@ -153,29 +159,38 @@ def cmd_segments(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_plan(args: argparse.Namespace, config: Config) -> int:
-    from village.plan import Plan, Policy, build_schedule
+    from village.plan import Policy, build_schedule, read_plans
+    from village.plan_import import slot_line
     from village.store import ContentStore
 
     if args.to < args.from_:
         raise VillageError("--to is before --from")
     snapshot = ContentStore(config.data_dir).snapshot()
-    plans = [Plan.from_dict(p) for p in snapshot.plans.values()]
-    if not plans:
+    plans, refused = read_plans(snapshot.plans.values())
+    if not plans and not refused:
         print(say("no_plans"), file=sys.stderr)
     begin, end = local_day_bounds(args.from_, args.to, config.schedule.timezone)
     policy = Policy.from_config(config)
     durations = {sid: s.duration_s for sid, s in snapshot.segments.items()}
     schedule = build_schedule(plans, begin, end, durations, policy)
     zone = policy.zone
+    quarantined = refused + schedule.quarantined
+    if quarantined:
+        print(say("plans_quarantined", count=len(quarantined)), file=sys.stderr)
+        for item in quarantined:
+            print(
+                say("plan_quarantined", id=item.plan_id, title=item.title, reason=item.reason),
+                file=sys.stderr,
+            )
     if schedule.suppressed:
         print(say("slots_suppressed", count=len(schedule.suppressed)), file=sys.stderr)
-        for item in schedule.suppressed:
+        for suppressed in schedule.suppressed:
             print(
                 say(
                     "slot_suppressed",
-                    start=item.slot.start.astimezone(zone).isoformat(),
-                    title=item.slot.title,
-                    reason=item.reason,
+                    start=suppressed.slot.start.astimezone(zone).isoformat(),
+                    title=suppressed.slot.title,
+                    reason=suppressed.reason,
                 ),
                 file=sys.stderr,
             )
@@ -183,11 +198,7 @@ def cmd_plan(args: argparse.Namespace, config: Config) -> int:
         print_json([slot.to_json(zone) for slot in schedule.slots])
     else:
         for slot in schedule.slots:
-            start = slot.start.astimezone(zone)
-            print(
-                f"{start:%Y-%m-%d %a %H:%M}–{slot.end.astimezone(zone):%H:%M}  "
-                f"{slot.priority.label:<9} {slot.title}: {', '.join(slot.segments)}"
-            )
+            print(slot_line(slot, zone))
     return EXIT_OK
 
 
@@ -273,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("--topic", default="", help="topic, e.g. land, civil-status")
     plan_import = registry.importer("plan", cmd_import_plan, "add plans from an .ics calendar")
     plan_import.add_argument("file")
+    plan_import.add_argument(
+        "--dry-run", action="store_true", help="show what would change, change nothing"
+    )
     registry.importer(
         "samples", cmd_import_samples, "add the shipped sample segments and the default plan"
     )

@@ -14,7 +14,6 @@ from typing import Any
 
 from village.content import Segment
 from village.errors import MediaError, PlanError
-from village.ics import read_ics
 from village.media import MediaInfo, probe_audio
 from village.plan import Plan
 from village.store import ContentStore, utc_now_iso
@@ -119,12 +118,11 @@ def import_segment(
 
 
 def import_plans(store: ContentStore, path: str | Path, timezone: str) -> list[Plan]:
-    """Add every plan of an .ics file (a plan with the same UID is replaced)."""
-    plans = read_ics(path, timezone)
-    with store.transaction() as tables:
-        for plan in plans:
-            tables.upsert("plans", plan.to_dict())
-    return plans
+    """Add every plan of an .ics file; what the same calendar imported before is replaced
+    (``village.plan_import``)."""
+    from village.plan_import import import_calendar
+
+    return import_calendar(store, path, timezone).plans
 
 
 def save_plan(store: ContentStore, plan: Plan) -> None:

@@ -16,6 +16,27 @@ MESSAGES: dict[str, str] = {
     "no_plans": "Chưa có lịch phát thanh nào trong kho nội dung.",
     "slots_suppressed": "{count} buổi bị bỏ qua:",
     "slot_suppressed": "  - {start} «{title}»: {reason}",
+    "plan_changes": (
+        "Lịch «{calendar}» ({file}): thêm {added}, thay {replaced}, bỏ {removed}, "
+        "giữ nguyên {unchanged} lịch phát thanh."
+    ),
+    "plan_added": "  + {id}: «{title}», {slot_minutes:g} phút/buổi, mức {priority}",
+    "plan_replaced": (
+        "  ~ {id}: «{title}», {slot_minutes:g} phút/buổi, mức {priority} (thay bản cũ)"
+    ),
+    "plan_unchanged": "  = {id}: «{title}» (không đổi)",
+    "plan_removed": "  - {id}: «{title}» (không còn trong lịch này, sẽ bị bỏ)",
+    "plan_note": "  Ghi chú: {note}",
+    "plan_first_slots": "Các buổi sắp tới:",
+    "plan_first_slots_past": "Lịch không còn buổi nào từ hôm nay; các buổi đầu tiên của lịch:",
+    "plan_no_slots": "Lịch không có buổi phát nào.",
+    "plan_dry_run": "Chạy thử (--dry-run): chưa thay đổi gì.",
+    "plans_import_done": "Đã nhập {count} lịch phát thanh từ {file}.",
+    "slot_moved": " (dời từ {start}: {reason})",
+    "moved_holiday": "trùng ngày lễ",
+    "moved_rescheduled": "lịch đã dời",
+    "plans_quarantined": "Cảnh báo: {count} lịch bị bỏ qua, không phát buổi nào:",
+    "plan_quarantined": "  - {id} «{title}»: {reason}",
     "not_running": "Bộ điều khiển phát thanh không chạy ({detail}).",
     "relay_off_done": "Đã ngắt rơ-le loa (GPIO{pin}).",
     "relay_off_daemon": "Bộ điều khiển đã ngắt rơ-le loa.",

@@ -38,8 +38,11 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "MAKEUP_NEXT_FREE_DAY",
+    "MAKEUP_SKIP",
     "MAX_SLOTS_PER_DAY",
     "ExpansionBudget",
+    "Override",
     "Plan",
     "PlanBudgetExceeded",
     "PlanInvalid",
@@ -52,9 +55,13 @@ __all__ = [
     "build_schedule",
     "load_plans",
     "plan_slots",
+    "read_plans",
 ]
 
-MAX_DATES = 2000  # RDATEs, and EXDATEs, of one plan
+MAX_DATES = 2000  # RDATEs, EXDATEs and overrides of one plan
+MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY = "skip", "next-free-day"
+MAKEUP_RULES = (MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY)
+MOVED_BY_CALENDAR, MOVED_FOR_HOLIDAY = "rescheduled", "holiday"
 
 
 class Priority(enum.IntEnum):
@@ -165,6 +172,16 @@ class _Meter:
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
+def _exdate(text: str) -> dt.datetime | dt.date:
+    """An EXDATE: a local date-time, or a date (every session of that day)."""
+    if isinstance(text, str) and len(text) == 10:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    return _local(text)
+
+
 def _local(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
@@ -175,14 +192,84 @@ def _local(text: str) -> dt.datetime:
     return value
 
 
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})  # files of the zone folder
+
+
 @functools.cache
 def _zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def known_zone(name: str) -> bool:
     """An IANA zone name of the tz database (never a path: '../x' and '/etc/x' are not)."""
     return name in _zone_names()
+
+
+@dataclass(frozen=True)
+class Override:
+    """What a calendar changed in one occurrence (RECURRENCE-ID), or in it and every later
+    one (``this_and_future``: RANGE=THISANDFUTURE).
+
+    ``recurrence_id`` is where the rule puts the occurrence (local wall time in the plan's
+    zone); ``start`` the new start ("" keeps it); ``slot_minutes`` the new length (0 keeps
+    it); ``title`` the new title ("" keeps it). A cancelled occurrence (STATUS:CANCELLED) is
+    not aired. For ``this_and_future`` the shift from ``recurrence_id`` to ``start`` moves
+    every later occurrence too.
+    """
+
+    recurrence_id: str
+    start: str = ""
+    slot_minutes: float = 0.0
+    title: str = ""
+    cancelled: bool = False
+    this_and_future: bool = False
+
+    @classmethod
+    def from_value(cls, value: Override | Mapping[str, Any]) -> Override:
+        if isinstance(value, Override):
+            return value
+        if not isinstance(value, Mapping):
+            raise PlanError(f"thay đổi buổi phát không hợp lệ: {value!r}")
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(value) - names
+        if unknown:
+            raise PlanError(f"trường thay đổi buổi không hợp lệ: {', '.join(sorted(unknown))}")
+        return cls(**dict(value))
+
+    @property
+    def original(self) -> dt.datetime:
+        return _local(self.recurrence_id)
+
+    @property
+    def shift(self) -> dt.timedelta:
+        return _local(self.start) - self.original if self.start else dt.timedelta()
+
+    def problems(self) -> list[str]:
+        found = []
+        for text in (self.recurrence_id, self.start) if self.start else (self.recurrence_id,):
+            try:
+                _local(text)
+            except PlanError as exc:
+                found.append(str(exc))
+        if not isinstance(self.slot_minutes, int | float) or not (
+            0 <= self.slot_minutes <= 24 * 60
+        ):
+            found.append(f"buổi {self.recurrence_id}: độ dài buổi phát không hợp lệ")
+        if not found and abs(self.shift) > dt.timedelta(days=3660):
+            found.append(f"buổi {self.recurrence_id} bị dời quá 10 năm")
+        return found
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One session of a plan: where the rule puts it, and where (after overrides) it is."""
+
+    index: int
+    planned: dt.datetime
+    start: dt.datetime
+    length: dt.timedelta
+    title: str
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,9 +290,22 @@ class Plan:
     intro: list[str] = field(default_factory=list)  # played at the start of every slot
     outro: list[str] = field(default_factory=list)  # played at the end of every slot
     enabled: bool = True
+    overrides: list[Override] = field(default_factory=list)  # moved or cancelled sessions
+    makeup: str = MAKEUP_SKIP  # a session on a holiday: skipped, or moved to the next free day
+    uid: str = ""  # the calendar event's UID
+    source: str = ""  # the calendar it came from (re-importing that calendar replaces it)
+    calendar: str = ""  # that calendar's name, for people
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        record: dict[str, Any] = {}
+        for name in _PLAN_FIELDS:
+            value = getattr(self, name)
+            if name == "overrides":
+                value = [dataclasses.asdict(o) for o in value]
+            elif isinstance(value, list):
+                value = list(value)
+            record[name] = value
+        return record
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
@@ -213,7 +313,12 @@ class Plan:
         unknown = set(data) - names
         if unknown:
             raise PlanError(f"trường lịch không hợp lệ: {', '.join(sorted(unknown))}")
-        plan = cls(**dict(data))
+        values = dict(data)
+        overrides = values.get("overrides") or []
+        if not isinstance(overrides, list) or len(overrides) > MAX_DATES:
+            raise PlanError(f"lịch {values.get('id')!r}: danh sách thay đổi buổi không hợp lệ")
+        values["overrides"] = [Override.from_value(o) for o in overrides]
+        plan = cls(**values)
         plan.validate()
         return plan
 
@@ -251,13 +356,25 @@ class Plan:
             problems.append(f"mã lịch {self.id!r} phải gồm 1-80 chữ, số, '.', '_' hoặc '-'")
         if not isinstance(self.timezone, str) or not known_zone(self.timezone):
             problems.append(f"múi giờ không tồn tại: {self.timezone!r}")
-        if len(self.rdates) > MAX_DATES or len(self.exdates) > MAX_DATES:
-            problems.append(f"quá {MAX_DATES} ngày RDATE hoặc EXDATE")
-        for text in [self.dtstart, *self.rdates, *self.exdates]:
+        if max(len(self.rdates), len(self.exdates), len(self.overrides)) > MAX_DATES:
+            problems.append(f"quá {MAX_DATES} ngày RDATE, EXDATE hoặc buổi được sửa")
+        for text in [self.dtstart, *self.rdates]:
             try:
                 _local(text)
             except PlanError as exc:
                 problems.append(str(exc))
+        for text in self.exdates:
+            try:
+                _exdate(text)
+            except PlanError as exc:
+                problems.append(str(exc))
+        for override in self.overrides:
+            if not isinstance(override, Override):
+                problems.append(f"thay đổi buổi phát không hợp lệ: {override!r}")
+            else:
+                problems.extend(override.problems())
+        if self.makeup not in MAKEUP_RULES:
+            problems.append(f"cách bù buổi {self.makeup!r}: dùng {' hoặc '.join(MAKEUP_RULES)}")
         for text in (self.window_start, self.window_end):
             if text:
                 try:
@@ -338,8 +455,8 @@ class Plan:
         return sorted({self._aware(local) for local in self._listed_starts()})
 
     @functools.cached_property
-    def _excluded(self) -> frozenset[dt.datetime]:
-        return frozenset(_local(text) for text in self.exdates)
+    def _excluded(self) -> frozenset[dt.datetime | dt.date]:
+        return frozenset(_exdate(text) for text in self.exdates)
 
     def indexed_starts(
         self, lo: dt.datetime, hi: dt.datetime, meter: _Meter | None = None
@@ -366,6 +483,22 @@ class Plan:
             found.append((rule_before + bisect.bisect_left(listed, start), start))
         return found
 
+    @functools.cached_property
+    def last_day(self) -> str:
+        """The plan's last local date (YYYY-MM-DD), or "" when it has no end: the window's
+        end, else the rule's UNTIL, else (no rule) its last listed start."""
+        if self.window_end:
+            return self.window_end
+        if not self.rrule:
+            return max(self._listed).date().isoformat()
+        until = self._rule_parts.get("UNTIL")
+        if not until:
+            return ""
+        text = self._rule_text()
+        value = next(p for p in text.split(";") if p.startswith("UNTIL=")).split("=", 1)[1]
+        instant = dt.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+        return instant.astimezone(self.zone).date().isoformat()
+
     def in_window(self, start: dt.datetime) -> bool:
         day = start.astimezone(self.zone).date().isoformat()
         if self.window_start and day < self.window_start:
@@ -373,7 +506,86 @@ class Plan:
         return not (self.window_end and day > self.window_end)
 
     def is_excluded(self, start: dt.datetime) -> bool:
-        return start.astimezone(self.zone).replace(tzinfo=None) in self._excluded
+        local = start.astimezone(self.zone).replace(tzinfo=None)
+        return local in self._excluded or local.date() in self._excluded
+
+    def index_of(self, start: dt.datetime, meter: _Meter) -> int:
+        """How many of the plan's starts come before ``start``."""
+        before = bisect.bisect_left(self._listed, start)
+        if self.rrule:
+            rule_before, _ = recurrence.starts_between(
+                self._cached_expansion, start, start, meter.tick, lambda: None
+            )
+            before += rule_before
+        return before
+
+    @functools.cached_property
+    def _exact_overrides(self) -> dict[dt.datetime, Override]:
+        return {o.original: o for o in self.overrides if not o.this_and_future}
+
+    @functools.cached_property
+    def _future_overrides(self) -> list[Override]:
+        return sorted((o for o in self.overrides if o.this_and_future), key=lambda o: o.original)
+
+    def _changed(self, index: int, planned: dt.datetime, change: Override | None) -> Occurrence:
+        if change is None:
+            return Occurrence(index, planned, planned, self.slot_length, self.title)
+        minutes = change.slot_minutes or self.slot_minutes
+        if change.this_and_future:
+            start = planned + change.shift  # wall-clock shift in the plan's zone
+        else:
+            start = self._aware(_local(change.start)) if change.start else planned
+        return Occurrence(
+            index,
+            planned,
+            start,
+            dt.timedelta(minutes=minutes),
+            change.title or self.title,
+            change.cancelled,
+        )
+
+    def occurrences(
+        self, begin: dt.datetime, end: dt.datetime, meter: _Meter | None = None
+    ) -> list[Occurrence]:
+        """The plan's sessions that start in [begin, end) once the calendar's changes apply.
+
+        A session moved by an override keeps its index (its place in the rotation); a
+        cancelled one comes back with ``cancelled`` set unless a change to it and every
+        later session cancelled it (the series then simply ends there).
+        """
+        meter = meter or _Meter(self.id, DEFAULT_BUDGET)
+        exact, future = self._exact_overrides, self._future_overrides
+        shifts = [o.shift for o in future if not o.cancelled] + [dt.timedelta()]
+        lo, hi = begin - max(max(shifts), dt.timedelta()), end - min(min(shifts), dt.timedelta())
+        found: list[Occurrence] = []
+        future_ids = [o.original for o in future]
+        for index, planned in self.indexed_starts(lo, hi, meter):
+            local = planned.replace(tzinfo=None)
+            if local in exact or not self.in_window(planned) or self.is_excluded(planned):
+                continue
+            at = bisect.bisect_right(future_ids, local)
+            change = future[at - 1] if at else None
+            if change is not None and change.cancelled:
+                continue
+            occurrence = self._changed(index, planned, change)
+            if begin <= occurrence.start < end:
+                found.append(occurrence)
+        for original, override in exact.items():
+            planned = self._aware(original)
+            occurrence = self._changed(0, planned, override)
+            if begin <= occurrence.start < end:
+                index = self.index_of(planned, meter)
+                found.append(dataclasses.replace(occurrence, index=index))
+        found.sort(key=lambda o: (o.start, o.index))
+        return found
+
+
+_PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(Plan))
+PLAN_DEFAULTS: dict[str, Any] = {
+    f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+    for f in dataclasses.fields(Plan)
+    if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+}
 
 
 @dataclass(frozen=True)
@@ -385,6 +597,8 @@ class Slot:
     priority: Priority
     segments: tuple[str, ...]
     occurrence: int
+    moved_from: dt.datetime | None = None  # where the plan put it, if it was moved
+    moved_reason: str = ""  # MOVED_BY_CALENDAR or MOVED_FOR_HOLIDAY
 
     @property
     def key(self) -> str:
@@ -403,6 +617,8 @@ class Slot:
             "priority": self.priority.label,
             "segments": list(self.segments),
             "occurrence": self.occurrence,
+            "moved_from": iso(self.moved_from) if self.moved_from else None,
+            "moved_reason": self.moved_reason,
         }
 
 
@@ -570,16 +786,25 @@ def plan_slots(
 
     Raises ``PlanBudgetExceeded`` when the expansion goes past ``budget``.
     """
+    return plan_sessions(plan, begin, end, durations, audio_margin_s, budget)[0]
+
+
+def plan_sessions(
+    plan: Plan,
+    begin: dt.datetime,
+    end: dt.datetime,
+    durations: Mapping[str, float],
+    audio_margin_s: float = 5.0,
+    budget: ExpansionBudget = DEFAULT_BUDGET,
+) -> tuple[list[Slot], list[Slot]]:
+    """``(slots, cancelled)``: the plan's slots in [begin, end), and the sessions the
+    calendar cancelled there (as slots, to show why they are not aired)."""
     if not plan.enabled:
-        return []
+        return [], []
     meter = _Meter(plan.id, budget)
-    found = [
-        (index, start)
-        for index, start in plan.indexed_starts(begin, end, meter)
-        if plan.in_window(start) and not plan.is_excluded(start)
-    ]
+    found = plan.occurrences(begin, end, meter)
     if not found:
-        return []
+        return [], []
     intro = tuple(s for s in plan.intro if s in durations)
     outro = tuple(s for s in plan.outro if s in durations)
     framing = sum(durations[s] for s in intro + outro)
@@ -589,18 +814,24 @@ def plan_slots(
     else:
         fixed = tuple(resolve_segments(plan, durations))
         choose = lambda index: fixed  # noqa: E731
-    return [
-        Slot(
+    slots: list[Slot] = []
+    cancelled: list[Slot] = []
+    for occurrence in found:
+        start = occurrence.start.astimezone(dt.UTC)
+        moved = occurrence.start != occurrence.planned
+        slot = Slot(
             plan_id=plan.id,
-            title=plan.title,
-            start=start.astimezone(dt.UTC),
-            end=(start + plan.slot_length).astimezone(dt.UTC),
+            title=occurrence.title,
+            start=start,
+            end=start + occurrence.length,
             priority=plan.level,
-            segments=intro + choose(index) + outro,
-            occurrence=index,
+            segments=intro + choose(occurrence.index) + outro,
+            occurrence=occurrence.index,
+            moved_from=occurrence.planned.astimezone(dt.UTC) if moved else None,
+            moved_reason=MOVED_BY_CALENDAR if moved else "",
         )
-        for index, start in found
-    ]
+        (cancelled if occurrence.cancelled else slots).append(slot)
+    return slots, cancelled
 
 
 def _expand_or_quarantine(
@@ -610,10 +841,10 @@ def _expand_or_quarantine(
     durations: Mapping[str, float],
     policy: Policy,
     budget: ExpansionBudget,
-) -> list[Slot] | Quarantined:
+) -> tuple[list[Slot], list[Slot]] | Quarantined:
     try:
         plan.validate()
-        return plan_slots(plan, begin, end, durations, policy.audio_margin_s, budget=budget)
+        return plan_sessions(plan, begin, end, durations, policy.audio_margin_s, budget)
     except PlanInvalid as exc:
         reason = "; ".join(exc.problems)
     except PlanBudgetExceeded as exc:
@@ -623,26 +854,6 @@ def _expand_or_quarantine(
         reason = f"không tính được các buổi phát: {exc}"
     log.error("plan %s («%s») left out of the schedule: %s", plan.id, plan.title, reason)
     return Quarantined(plan.id, plan.title, reason)
-
-
-class _Timeline:
-    """Kept slots in time order (never overlapping), to find a conflict in O(log n)."""
-
-    def __init__(self) -> None:
-        self.slots: list[Slot] = []
-        self.ends: list[dt.datetime] = []
-
-    def conflict(self, start: dt.datetime, end: dt.datetime) -> Slot | None:
-        """The earliest kept slot that overlaps [start, end)."""
-        at = bisect.bisect_right(self.ends, start)
-        if at < len(self.slots) and self.slots[at].start < end:
-            return self.slots[at]
-        return None
-
-    def add(self, slot: Slot) -> None:
-        at = bisect.bisect_right(self.ends, slot.end)
-        self.slots.insert(at, slot)
-        self.ends.insert(at, slot.end)
 
 
 def build_schedule(
@@ -657,35 +868,67 @@ def build_schedule(
     """All slots in [begin, end) after quiet hours, holidays and overlaps, in time order.
 
     Overlapping slots are resolved by priority (emergency, priority, ordinary), then by the
-    earlier start, then by plan id; the loser is dropped whole and reported. A plan that
-    fails ``validate()`` or its ``budget`` gives no slot and is listed in ``quarantined``;
-    it never stops the other plans.
+    earlier start, then by plan id; the loser is dropped whole and reported. An ordinary
+    session on a holiday is dropped, or, for a plan whose make-up rule says so, moved to
+    the next free day at the same hour (``village.makeup``). A plan that fails
+    ``validate()`` or its ``budget`` gives no slot and is listed in ``quarantined``; it
+    never stops the other plans.
     """
+    from village.makeup import Timeline, make_up, makeup_margins
+
+    plans = list(plans)
+    before, after = makeup_margins(plans, policy)
     candidates: list[Slot] = []
     suppressed: list[Suppressed] = []
     quarantined: list[Quarantined] = []
+    on_holidays: list[tuple[Slot, Plan]] = []
     for plan in plans:
-        expanded = _expand_or_quarantine(plan, begin, end, durations, policy, budget)
+        expanded = _expand_or_quarantine(
+            plan, begin - before, end + after, durations, policy, budget
+        )
         if isinstance(expanded, Quarantined):
             quarantined.append(expanded)
             continue
-        for slot in expanded:
+        slots, cancelled = expanded
+        suppressed.extend(Suppressed(slot, "cancelled") for slot in cancelled)
+        for slot in slots:
             reason = policy.blocks(slot)
-            if reason:
+            if reason == "holiday" and plan.makeup == MAKEUP_NEXT_FREE_DAY:
+                on_holidays.append((slot, plan))
+            elif reason:
                 suppressed.append(Suppressed(slot, reason))
             else:
                 candidates.append(slot)
     candidates.sort(key=lambda s: (-s.priority, s.start, s.plan_id))
-    kept = _Timeline()
+    kept = Timeline()
     for slot in candidates:
         winner = kept.conflict(slot.start, slot.end)
         if winner is None:
             kept.add(slot)
         else:
             suppressed.append(Suppressed(slot, f"overlaps {winner.key} ({winner.priority.label})"))
+    suppressed.extend(make_up(on_holidays, kept, policy))
+    inside = [s for s in kept.slots if begin <= s.start < end]
+    suppressed = [s for s in suppressed if begin <= s.slot.start < end]
     suppressed.sort(key=lambda s: s.slot.start)
-    return Schedule(sorted(kept.slots, key=lambda s: s.start), suppressed, quarantined)
+    return Schedule(sorted(inside, key=lambda s: s.start), suppressed, quarantined)
 
 
 def load_plans(records: Iterable[Mapping[str, Any]]) -> list[Plan]:
     return [Plan.from_dict(r) for r in records]
+
+
+def read_plans(records: Iterable[Mapping[str, Any]]) -> tuple[list[Plan], list[Quarantined]]:
+    """The stored plans that are valid, and the others set aside with the reason."""
+    plans: list[Plan] = []
+    refused: list[Quarantined] = []
+    for record in records:
+        try:
+            plans.append(Plan.from_dict(record))
+        except PlanInvalid as exc:
+            refused.append(Quarantined(exc.plan_id, exc.title, "; ".join(exc.problems)))
+        except (PlanError, TypeError, ValueError) as exc:
+            plan_id = str(record.get("id", "?")) if isinstance(record, Mapping) else "?"
+            title = str(record.get("title", "")) if isinstance(record, Mapping) else ""
+            refused.append(Quarantined(plan_id, title, str(exc)))
+    return plans, refused
