@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -76,10 +75,18 @@ def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 _INVISIBLE = re.compile(f"[{_char_class(INVISIBLE_RANGES)}]")
 # Spaces that are not a plain space (no-break, en/em, ideographic, ...) and separators.
-_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]+")
+_ODD_SPACE = r"\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# runs of spaces to make one plain space (a lone plain space is left alone: most text has
+# nothing else, and replacing it would copy every string)
+_SPACES = re.compile(rf"[{_ODD_SPACE}][ {_ODD_SPACE}]*| [ {_ODD_SPACE}]+")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
 _ANY_WHITESPACE = re.compile(r"\s+")
-_BLANK_LINES = re.compile(r" ?\n[ \n]*")  # line ends with the spaces around them, blank lines
+# a line break with spaces around it or blank lines after it (a bare one is left alone)
+_BLANK_LINES = re.compile(r" +\n[ \n]*|\n[ \n]+")
+# anything clean_text would change but NFC and the ends: one scan, for text that is clean
+_UNCLEAN = re.compile(
+    f"[{_char_class(INVISIBLE_RANGES)}\r\u2028\u2029\x0b\x0c\x85{_ODD_SPACE}]|  | \n|\n[ \n]"
+)
 
 
 def first_invisible(text: str) -> str | None:
@@ -107,6 +114,8 @@ def shown(text: str) -> str:
 def clean_text(text: str) -> str:
     """Free text of several lines: NFC, no invisible characters, one space between words,
     lines trimmed, empty lines dropped."""
+    if not _UNCLEAN.search(text):
+        return unicodedata.normalize("NFC", text).strip(" \n")
     text = _LINE_BREAKS.sub("\n", text)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", text))
@@ -169,17 +178,12 @@ def longest_word(text: str) -> str:
     return max(_WORD.findall(folded), key=len, default="")
 
 
-@functools.cache
-def _run_longer_than(chars: int) -> re.Pattern[str]:
-    return re.compile(rf"\S{{{chars + 1},}}")
-
-
 def word_longer_than(text: str, chars: int) -> str | None:
     """The longest word of ``text`` if it has more than ``chars`` letters, else None.
 
     Folding turns a character into two letters at most, and a word never spans a space, so
     text with no run of more than ``chars // 2`` non-space characters needs no folding."""
-    if not _run_longer_than(chars // 2).search(text):
+    if len(text) <= chars // 2 or max(map(len, text.split())) <= chars // 2:
         return None
     word = longest_word(text)
     return word if len(word) > chars else None

@@ -33,7 +33,7 @@ def split_items(value: Any) -> tuple[str, ...]:
         parts = text.split("\n") if text else []
         if len(parts) == 1:
             line = parts[0]
-            if len(_STEP_MARKER.findall(line)) >= 2:
+            if "bước" in line.lower() and len(_STEP_MARKER.findall(line)) >= 2:
                 parts = _STEP_MARKER.split(line)
             elif ";" in line:
                 parts = line.split(";")
