@@ -17,6 +17,7 @@ with the hub's CPU and RSS over that time.
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import datetime as dt
 import getpass
@@ -70,6 +71,7 @@ def wait_for(predicate, timeout: float, what: str, step: float = 0.01):  # noqa:
 def make_audio(folder: Path, megabytes: float) -> Path:
     """A WAV of about ``megabytes`` (44.1 kHz mono 16-bit noise: incompressible)."""
     seconds = megabytes * 1_000_000 / 88_200
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"bench-{megabytes:g}mb.wav"
     subprocess.run(
         ["sox", "-n", "-r", "44100", "-c", "1", "-b", "16", str(target),
@@ -170,15 +172,16 @@ class Rig:
             return False
 
     def start_hub(self, block_kb: int = 256) -> subprocess.Popen:
-        with open(self.hub_config, "a") as config:
-            config.write(f"block_kb = {block_kb}\n")
+        text = self.hub_config.read_text()
+        if "block_kb" not in text:
+            self.hub_config.write_text(text + f"block_kb = {block_kb}\n")
         env = {**os.environ, "VILLAGE_CONFIG": str(self.hub_config)}
         self.hub_process = subprocess.Popen(
             [sys.executable, "-m", "village.cli", "hub"],
             env=env,
             cwd=REPO,
             stdout=subprocess.DEVNULL,
-            stderr=open(self.root / "hub.log", "wb"),  # noqa: SIM115
+            stderr=open(self.root / "hub.log", "ab"),  # noqa: SIM115
         )
         time.sleep(0.5)
         return self.hub_process
@@ -297,10 +300,10 @@ def bench_throughput(args: argparse.Namespace) -> dict:
 # --- catch-up -----------------------------------------------------------------------------------
 
 
-def broadcast_record(index: int, day: dt.datetime) -> dict[str, Any]:
+def broadcast_record(index: int, day: dt.datetime, device: str = "dev-0") -> dict[str, Any]:
     start = day + dt.timedelta(minutes=10 * index)
     return {
-        "id": os.urandom(16).hex(), "kind": "broadcast", "device": "dev-0",
+        "id": os.urandom(16).hex(), "kind": "broadcast", "device": device,
         "slot": f"plan@{start:%Y%m%dT%H%M%SZ}", "plan": "tin-sang", "title": "Bản tin buổi sáng",
         "priority": "ordinary", "trigger": "schedule", "planned_start": start.isoformat(),
         "planned_end": (start + dt.timedelta(minutes=15)).isoformat(),
@@ -317,7 +320,9 @@ def bench_catchup(args: argparse.Namespace) -> dict:
     try:
         data_dir = root / "device"
         log = AppendLog(data_dir / "log", "playlog")
-        day = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        # a backlog that ends yesterday: 144 broadcasts a day (every 10 minutes)
+        day = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        day -= dt.timedelta(days=args.records // 144 + 1)
         records = [broadcast_record(i, day) for i in range(args.records)]
         for i in range(0, len(records), 1000):
             log.append_many(records[i : i + 1000])
@@ -476,6 +481,297 @@ def bench_fanout(args: argparse.Namespace) -> dict:
     }
 
 
+# --- one hostile device: fetch flood and log flood ------------------------------------------
+
+BLOCK_SIZES = (4096, 16384, 65536, 131072, 262144, 524288)
+
+
+def hostile(args: argparse.Namespace) -> None:
+    """(internal) A device's real credentials used to flood the hub; prints what happened.
+
+    ``--fetches N``: N block requests as fast as possible for the file in its manifest, each
+    with a new round: every other one asks for every block of the file in the manifest's
+    block size, the others for blocks ``[0, 256)`` in block sizes cycling through every
+    size the protocol allows; counts the block bytes it then receives (on the commune's
+    shared media topic and its own), until ``--quiet`` seconds pass without one.
+    ``--records N``: N play-log records in batches as large as the protocol allows (QoS 1),
+    then waits for the hub's answer to every batch.
+    """
+    from village.wire import codec
+    from village.wire.mqtt import Endpoint, Session
+
+    info = json.loads(args.rig)
+    topics = CommuneTopics(COMMUNE)
+    received = {"blocks": 0, "bytes": 0, "answers": 0, "last": time.monotonic()}
+    answers: list[dict[str, Any]] = []
+    manifest: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def on_message(message: Any) -> None:
+        with lock:
+            if message.topic.endswith("/manifest") and message.payload:
+                manifest.update(json.loads(json.loads(message.payload)["signed"]))
+            elif "/media/" in message.topic:
+                received["blocks"] += 1
+                received["bytes"] += max(0, len(message.payload) - 20)
+                received["last"] = time.monotonic()
+            elif message.topic.endswith("/ack"):
+                received["answers"] += 1
+                answers.append(json.loads(message.payload))
+
+    session = Session(
+        Endpoint("127.0.0.1", info["port"], args.device, info["password"]),
+        args.device,
+        on_message=on_message,
+        max_packet=2 * 1024 * 1024,
+    )
+    session.connect(10)
+    session.subscribe(
+        [
+            (topics.device(args.device, "manifest"), 1),
+            (topics.device(args.device, "ack"), 1),
+            (f"{topics.prefix}/media/#", 0),  # the shared topic (refused by a newer ACL)
+            (f"{topics.prefix}/device/{args.device}/media/#", 0),  # its own (newer hubs)
+        ]
+    ).wait()
+    result: dict[str, Any] = {"device": args.device}
+    if args.fetches:
+        wait_for(lambda: manifest.get("media"), 20, "the hostile device's manifest")
+        media = manifest["media"][0]
+        sha, blocks = media["sha256"], -(-media["size"] // media["block_size"])
+        fetch_topic = topics.device(args.device, "fetch")
+        payloads = []
+        for i in range(args.fetches):
+            fetch = {"type": "fetch", "sha256": sha, "block_size": media["block_size"],
+                     "ranges": [[0, blocks]], "round": i + 1}  # fmt: skip
+            if i % 2:  # every other one: another block size, and every block it allows
+                fetch.update(block_size=BLOCK_SIZES[i % len(BLOCK_SIZES)], ranges=[[0, 256]])
+            payloads.append(codec.encode(fetch))
+        print("ready", flush=True)
+        sys.stdin.readline()
+        start = time.monotonic()
+        for payload in payloads:
+            session.publish(fetch_topic, payload, qos=0)
+        sent_s = time.monotonic() - start
+        received["last"] = time.monotonic()
+        while time.monotonic() - received["last"] < args.quiet:
+            time.sleep(0.1)
+        result.update(
+            fetches=args.fetches,
+            fetch_bytes=sum(len(p) for p in payloads),
+            publish_s=round(sent_s, 3),
+            blocks_received=received["blocks"],
+            block_bytes_received=received["bytes"],
+            seconds_until_quiet=round(received["last"] - start, 2),
+        )
+    if args.records:
+        log_topic = topics.device(args.device, "log")
+        day = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        batches: list[bytes] = []
+        records: list[dict[str, Any]] = []
+        size = 0
+        for i in range(args.records):
+            record = broadcast_record(i % 144, day, device=args.device)
+            record["slot"] = f"tin-gia@{i:08d}"  # a slot no plan holds
+            record["trigger"] = "manual"
+            encoded = len(codec.encode(record))
+            if len(records) == 1000 or size + encoded > 250 * 1024:  # what a batch may hold
+                batches.append(_log_batch(records))
+                records, size = [], 0
+            records.append(record)
+            size += encoded
+        if records:
+            batches.append(_log_batch(records))
+        print("ready", flush=True)
+        sys.stdin.readline()
+        start = time.monotonic()
+        outcomes = [session.publish(log_topic, b, qos=1) for b in batches]
+        for outcome in outcomes:
+            outcome.wait(60)
+        wait_for(lambda: received["answers"] >= len(batches), 120, "an answer to every batch", 0.01)
+        elapsed = time.monotonic() - start
+        acked = sum(len(a.get("ids", [])) for a in answers if a.get("type") == "ack")
+        result.update(
+            records=args.records,
+            batches=len(batches),
+            log_bytes=sum(len(b) for b in batches),
+            seconds_until_every_batch_answered=round(elapsed, 2),
+            records_acked=acked,
+            answers_by_type=dict(collections.Counter(str(a.get("type")) for a in answers)),
+        )
+    session.close()
+    print(json.dumps(result), flush=True)
+
+
+def _log_batch(records: list[dict[str, Any]]) -> bytes:
+    from village.wire import codec
+
+    message = {"type": "log", "stream": "playlog", "batch": os.urandom(16).hex(),
+               "records": records}  # fmt: skip
+    return codec.encode(message)
+
+
+def _hostile_process(rig: Rig, device: str, *extra: str) -> subprocess.Popen:
+    info = json.dumps({"port": rig.port, "password": rig.files.users[device]})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.sync_bench", "hostile", "--rig", info, "--device", device,
+         *extra],
+        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    line = process.stdout.readline().strip()
+    if line != "ready":
+        raise SystemExit(f"the hostile device did not start: {line!r}")
+    return process
+
+
+def _hostile_result(process: subprocess.Popen) -> dict[str, Any]:
+    out, _ = process.communicate(timeout=300)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _push_time(rig: Rig, agent: DeviceAgent, segment: Any, device: str) -> float:
+    start = time.perf_counter()
+    version = rig.hub.repository.add_version(
+        [("segments", segment.id, segment.to_dict())], [device], f"push {segment.id}"
+    ).version
+    wait_for(lambda: agent.version >= version, 300, f"{device} to apply {segment.id}", 0.005)
+    return time.perf_counter() - start
+
+
+class CpuWatch:
+    """A process's CPU time over a stretch, and how long it stayed busy (> 10 % of a core)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.start_cpu = cpu_seconds(pid)
+        self.start = time.monotonic()
+
+    def until_idle(self, quiet_s: float = 1.0, timeout: float = 300) -> dict[str, float]:
+        last_busy = time.monotonic()
+        previous = (time.monotonic(), cpu_seconds(self.pid))
+        while time.monotonic() - last_busy < quiet_s and time.monotonic() - self.start < timeout:
+            time.sleep(0.25)
+            now = (time.monotonic(), cpu_seconds(self.pid))
+            if (now[1] - previous[1]) / (now[0] - previous[0]) > 0.10:
+                last_busy = now[0]
+            previous = now
+        busy = last_busy - self.start
+        used = cpu_seconds(self.pid) - self.start_cpu
+        return {"hub_busy_s": round(busy, 2), "hub_cpu_s": round(used, 2),
+                "hub_cpu_percent_while_busy": round(100 * used / max(busy, 0.25), 1)}  # fmt: skip
+
+
+def _served_from_log(rig: Rig) -> dict[str, Any]:
+    """The hub's own account of what it served, from the line it logs when it stops."""
+    import re
+
+    text = (rig.root / "hub.log").read_text(errors="replace")
+    found = re.findall(r"served (\d+) blocks \(([\d.]+) MB\)", text)
+    if not found:
+        return {}
+    blocks, mb = found[-1]
+    return {"hub_blocks_served": int(blocks), "hub_mb_served": float(mb)}
+
+
+def bench_flood(args: argparse.Namespace) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    rig = Rig(root, ["dev-ok", "dev-evil"])
+    agent = None
+    try:
+        files = [make_audio(root / name, args.mb) for name in ("evil", "ok1", "ok2", "ok3")]
+        evil, *ok = [
+            import_segment(rig.hub.library, f, f"Bench {i}", segment_id=f"bench-{i}")
+            for i, f in enumerate(files)
+        ]
+        rig.hub.repository.add_version(
+            [("segments", evil.id, evil.to_dict())], ["dev-evil"], "the hostile device's content"
+        )
+        hub = rig.start_hub()
+        agent = start_agent(rig, "dev-ok", root / "dev-ok", status_interval_s=60)
+        result: dict[str, Any] = {"file_bytes": files[0].stat().st_size}
+        baseline = [_push_time(rig, agent, ok[0], "dev-ok")]
+
+        # 1. amplification: a thousand requests, and what the hub published for them
+        attacker = _hostile_process(rig, "dev-evil", "--fetches", str(args.fetches))
+        watch = CpuWatch(hub.pid)
+        attacker.stdin.write("go\n")
+        attacker.stdin.flush()
+        result["amplification"] = {**_hostile_result(attacker), **watch.until_idle()}
+
+        # 2. a burst of ten thousand while another device receives a push
+        attacker = _hostile_process(rig, "dev-evil", "--fetches", str(args.burst), "--quiet", "3")
+        watch = CpuWatch(hub.pid)
+        attacker.stdin.write("go\n")
+        attacker.stdin.flush()
+        time.sleep(0.2)  # the flood is on
+        under_flood = _push_time(rig, agent, ok[1], "dev-ok")
+        burst = {**_hostile_result(attacker), **watch.until_idle()}
+        baseline.append(_push_time(rig, agent, ok[2], "dev-ok"))
+        burst.update(
+            other_device_push_s_under_flood=round(under_flood, 2),
+            other_device_push_s_without=[round(b, 2) for b in baseline],
+            ratio_under_flood_to_without=round(under_flood / statistics.mean(baseline), 2),
+        )
+        result["burst"] = burst
+        agent.stop()
+        agent = None
+        rig.stop_hub()
+        result["hub_log"] = _served_from_log(rig)
+    finally:
+        if agent is not None:
+            agent.stop()
+        rig.stop()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def _db_bytes(hub: HubData) -> int:
+    return sum(p.stat().st_size for p in hub.root.glob("hub.sqlite*"))
+
+
+def bench_logflood(args: argparse.Namespace) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    rig = Rig(root, ["dev-ok", "dev-evil"])
+    try:
+        hub = rig.start_hub()
+        time.sleep(1.0)
+        before = _db_bytes(rig.hub)
+        attacker = _hostile_process(rig, "dev-evil", "--records", str(args.records))
+        watch = CpuWatch(hub.pid)
+        attacker.stdin.write("go\n")
+        attacker.stdin.flush()
+        flood = _hostile_result(attacker)
+        flood.update(watch.until_idle())
+        rig.stop_hub()  # checkpoints the WAL into the database file
+        stored = rig.hub.repository.count_records("playlog", "dev-evil")
+        growth = _db_bytes(rig.hub) - before
+        flood.update(hub_records_stored=stored, hub_db_growth_mb=round(growth / 1e6, 2))
+        flood.update(_report_figures(rig.hub))
+    finally:
+        rig.stop()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return flood
+
+
+def _report_figures(hub: HubData) -> dict[str, Any]:
+    """What this month's district report says about the flooded device."""
+    from commune.report.model import build_report
+    from commune.report.period import Period
+
+    config = parse_config({"hub": {"data": str(hub.root)}})
+    today = dt.datetime.now(dt.UTC).date()
+    period = Period(today.replace(day=1), today, config.schedule.timezone)
+    report = build_report(hub, config, period, dt.datetime.now(dt.UTC))
+    total = report.broadcasts.total
+    figures: dict[str, Any] = {"report_unplanned_sessions": total.unplanned}
+    flagged = getattr(report.broadcasts, "implausible", None)
+    if flagged is not None:
+        figures["report_records_flagged_implausible"] = len(flagged)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="bench", required=True)
@@ -493,15 +789,35 @@ def main() -> None:
     fan.add_argument("--mb", type=float, default=5)
     fan.add_argument("--processes", type=int, default=4)
     fan.add_argument("--keep", action="store_true", help="keep the folder (logs) afterwards")
+    flood = sub.add_parser("flood")
+    flood.add_argument("--mb", type=float, default=5)
+    flood.add_argument("--fetches", type=int, default=1000)
+    flood.add_argument("--burst", type=int, default=10_000)
+    flood.add_argument("--keep", action="store_true", help="keep the folder (logs) afterwards")
+    logs = sub.add_parser("logflood")
+    logs.add_argument("--records", type=int, default=100_000)
+    logs.add_argument("--keep", action="store_true", help="keep the folder (logs) afterwards")
+    bad = sub.add_parser("hostile", help="(internal) one device flooding the hub")
+    bad.add_argument("--rig", required=True)
+    bad.add_argument("--device", required=True)
+    bad.add_argument("--fetches", type=int, default=0)
+    bad.add_argument("--records", type=int, default=0)
+    bad.add_argument("--quiet", type=float, default=3.0)
     sw = sub.add_parser("swarm", help="(internal) a process of simulated devices")
     sw.add_argument("--rig", required=True)
     sw.add_argument("--first", type=int, required=True)
     sw.add_argument("--count", type=int, required=True)
     args = parser.parse_args()
-    if args.bench == "swarm":
-        swarm(args)
+    if args.bench in ("swarm", "hostile"):
+        {"swarm": swarm, "hostile": hostile}[args.bench](args)
         return
-    handler = {"throughput": bench_throughput, "catchup": bench_catchup, "fanout": bench_fanout}
+    handler = {
+        "throughput": bench_throughput,
+        "catchup": bench_catchup,
+        "fanout": bench_fanout,
+        "flood": bench_flood,
+        "logflood": bench_logflood,
+    }
     result = handler[args.bench](args)
     print(json.dumps({"bench": args.bench, "machine": machine(), **result}, indent=2))
 

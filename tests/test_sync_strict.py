@@ -39,7 +39,7 @@ def status(**changes: Any) -> dict[str, Any]:
                            "relay_off": None},
         "last_refusal": {"what": "manifest", "code": "bad-signature", "detail": "…",
                          "at": "2026-11-29T06:00:00+00:00"},
-        "quarantined": [{"plan_id": "p", "title": "Kế hoạch", "reason": "INTERVAL=0"}],
+        "quarantined": [{"plan": "p", "title": "Kế hoạch", "reason": "INTERVAL=0"}],
     }  # fmt: skip
     message.update(changes)
     return message

@@ -105,9 +105,9 @@ def _status_broadcast(f: Fields | None) -> None:
 
 
 def _status_quarantined(f: Fields) -> None:
-    """``quarantined``: plans the device could not expand, and why."""
+    """``quarantined``: plans the device could not expand, and why (``Quarantined.to_json``)."""
     for item in f.objects("quarantined", [], max_items=MAX_QUARANTINED):
-        item.text("plan_id", max_len=200)
+        item.text("plan", max_len=200)
         item.text("title", "", max_len=2000)
         item.text("reason", max_len=2000)
         item.finish()
