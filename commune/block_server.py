@@ -64,8 +64,8 @@ class DeviceLimits:
 
     requests_per_s: float = 50.0
     request_burst: float = 200.0
-    resend_bytes_per_s: float = 2 * MB
-    resend_burst_bytes: float = 32 * MB
+    resend_bytes_per_s: float = 1 * MB
+    resend_burst_bytes: float = 8 * MB
     queued_blocks: int = 4096
 
 

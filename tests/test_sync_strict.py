@@ -6,6 +6,7 @@ command sent to another device is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from village.wire import codec
 from village.wire.blocks import FetchRequest
 from village.wire.commands import Command
 from village.wire.errors import Refused
+from village.wire.manifest import read_procedures_document
+from village.wire.signing import SigningKey
 from village.wire.status import Reply, hub_is_online, parse_hub_status, parse_status
 from village.wire.topics import CommuneTopics
 from village.wire.uplink import Ack, Deferred, LogBatch, parse_answer
@@ -109,7 +112,10 @@ PARSERS = {
     "log batch": lambda m: LogBatch.parse(m),
     "hub status": lambda m: parse_hub_status(m),
     "command": lambda m: Command.parse(m),
+    "envelope": lambda m: KEY.public.open(codec.encode(m), limit=1 << 20, what="command"),
+    "procedures": lambda m: read_procedures_document(codec.encode(m), 1),
 }
+KEY = SigningKey.generate()
 COMMAND = Command.create(
     "xa-mau", "pi-01", "play-now", ttl=dt.timedelta(minutes=5), segments=("tin",)
 ).to_message()
@@ -136,6 +142,14 @@ REFUSALS = {
     "hub status with an unknown field": ("hub status", {**HUB, "extra": 1}),
     "hub status with online not a flag": ("hub status", {**HUB, "online": "yes"}),
     "command with an unknown field": ("command", {**COMMAND, "extra": 1}),
+    "signed envelope with an unknown field": (
+        "envelope",
+        {**json.loads(KEY.seal(COMMAND)), "extra": 1},
+    ),
+    "procedures document with an unknown field": (
+        "procedures",
+        {"type": "procedures", "schema": 1, "procedures": [{"code": "1.0"}], "extra": 1},
+    ),
 }
 
 
