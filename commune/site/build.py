@@ -16,6 +16,9 @@ as it is from any sub-folder of a web server and from ``file://``):
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ from typing import Any
 
 import jinja2
 
-from commune.catalogue import say
+from commune.catalogue import MESSAGES, say
 from commune.site.audio import Rendition, renditions
 from commune.site.model import FieldEntry, FieldPage, SiteModel
 from commune.site.qr import QrCache
@@ -151,6 +154,8 @@ class SiteBuilder:
         cache = options.cache_dir
         self.qr = QrCache(cache / "qr.json" if cache else None)
         self.warnings: list[str] = []
+        self.listened: list[Listened] = []  # filled by prepare_media
+        self.shown_clips: list[ShownClip] = []
         self.common = {
             "office": options.office,
             "updated": vn_date(self._updated_day()),
@@ -159,12 +164,17 @@ class SiteBuilder:
         }
 
     def _updated_day(self) -> str:
-        text = self.content.updated
-        try:
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return self.options.now.date().isoformat()
-        return when.astimezone(self.options.policy.zone).date().isoformat()
+        return self._local_day(self.content.updated)
+
+    def _local_day(self, text: str) -> str:
+        """The local day of a UTC time the store wrote (unreadable: the content's, or today)."""
+        for candidate in (text, self.content.updated):
+            try:
+                when = dt.datetime.fromisoformat(candidate)
+            except ValueError:
+                continue
+            return when.astimezone(self.options.policy.zone).date().isoformat()
+        return self.options.now.date().isoformat()
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -174,23 +184,49 @@ class SiteBuilder:
         context.update(values)
         return self.env.get_template(template).render(context).encode("utf-8")
 
-    def pages(self) -> dict[str, Callable[[], bytes]]:
-        """Every page by path, each rendered when called."""
+    def pages(self) -> dict[str, tuple[str, Callable[[], bytes]]]:
+        """Every page by path: what it is made from ('' when it depends on everything) and
+        how to render it. A procedure's page depends on that procedure alone, so a rebuild
+        renders only those that changed."""
         model = self.model
-        pages: dict[str, Callable[[], bytes]] = {
-            "index.html": self.home,
-            "tim-kiem.html": self.search,
-            "cai-cach-hanh-chinh.html": self.reform,
-            "lich-phat-thanh.html": self.schedule_page,
+        pages: dict[str, tuple[str, Callable[[], bytes]]] = {
+            "index.html": ("", self.home),
+            "tim-kiem.html": ("", self.search),
+            "cai-cach-hanh-chinh.html": ("", self.reform),
+            "lich-phat-thanh.html": ("", self.schedule_page),
         }
         for entry in model.fields:
             for page in entry.pages:
-                pages[page.path] = lambda e=entry, pg=page: self.field_page(e, pg)
+                pages[page.path] = ("", lambda e=entry, pg=page: self.field_page(e, pg))
         for p in model.in_force:
-            pages[model.path_of(p)] = lambda p=p: self.procedure(p)
+            pages[model.path_of(p)] = (self.inputs_of(p), lambda p=p: self.procedure(p))
         for p in model.gone:
-            pages.setdefault(model.path_of(p), lambda p=p: self.gone(p))
+            path = model.path_of(p)
+            pages.setdefault(path, (self.inputs_of(p), lambda p=p: self.gone(p)))
         return pages
+
+    def inputs_of(self, p: Procedure) -> str:
+        """A hash of everything a procedure's page is made from."""
+        field = self.model.field(p.field)
+        parts = [
+            self.version,
+            p.to_dict(),
+            self.model.path_of(p),
+            field.path if field and p.in_force else "",
+            self.options.office,
+            self.options.base_url,
+        ]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+    @functools.cached_property
+    def version(self) -> str:
+        """The templates, the stylesheets and the site's texts: a new version renders all."""
+        digest = hashlib.sha256()
+        for path in sorted([*TEMPLATES.rglob("*.html"), *STATIC.iterdir()]):
+            digest.update(path.name.encode() + path.read_bytes())
+        texts = {k: v for k, v in MESSAGES.items() if k.startswith("site_")}
+        digest.update(json.dumps(texts, sort_keys=True).encode())
+        return digest.hexdigest()
 
     def home(self) -> bytes:
         model = self.model
@@ -241,6 +277,7 @@ class SiteBuilder:
         return self.render(
             "procedure.html",
             path,
+            updated=vn_date(self._local_day(p.updated)),
             title=p.name,
             description=say("site_procedure_description", name=p.name),
             p=p,
@@ -253,7 +290,13 @@ class SiteBuilder:
         )
 
     def gone(self, p: Procedure) -> bytes:
-        return self.render("gone.html", self.model.path_of(p), title=p.name, p=p)
+        return self.render(
+            "gone.html",
+            self.model.path_of(p),
+            updated=vn_date(self._local_day(p.updated)),
+            title=p.name,
+            p=p,
+        )
 
     def year_schedule(self) -> YearSchedule:
         if not hasattr(self, "_schedule"):
@@ -298,8 +341,7 @@ class SiteBuilder:
 
     def prepare_media(self, writer: SiteWriter) -> None:
         """Compress the talks for phones, copy the clips; both named by content hash."""
-        self.listened: list[Listened] = []
-        self.shown_clips: list[ShownClip] = []
+        self.listened, self.shown_clips = [], []
         cache = (self.options.cache_dir or writer.out.parent) / "audio"
         talks = [s for s in self.content.segments if s.topic not in FRAMING_TOPICS]
         for segment in talks if self.options.audio else []:
@@ -344,13 +386,17 @@ class SiteBuilder:
         self.qr.prefetch([safe_link(p.online_url) for p in self.model.in_force])
         html_bytes = 0
         page_sizes: dict[str, int] = {}
-        for path, render in self.pages().items():
-            data = render()
-            writer.write(path, data)
-            page_sizes[path] = len(data)
-            html_bytes += len(data)
-            if len(data) > PAGE_BUDGET:
-                self.warnings.append(say("site_page_large", path=path, size=human_size(len(data))))
+        for path, (inputs, render) in self.pages().items():
+            if inputs and writer.reuse(path, inputs):
+                size = writer.stats.sizes[path]
+            else:
+                data = render()
+                writer.write(path, data, inputs)
+                size = len(data)
+            page_sizes[path] = size
+            html_bytes += size
+            if size > PAGE_BUDGET:
+                self.warnings.append(say("site_page_large", path=path, size=human_size(size)))
         stats = writer.finish()
         self.qr.save(prune=True)
         return BuildResult(

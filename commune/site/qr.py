@@ -83,6 +83,7 @@ class QrCache:
         for text in texts:
             if text and len(text) <= MAX_TEXT:
                 key = hashlib.sha256(text.encode()).hexdigest()
+                self.used.add(key)  # kept by save(prune=True) even if its page is not rendered
                 if key not in self.codes:
                     wanted[key] = text
         if len(wanted) < PARALLEL_FROM:

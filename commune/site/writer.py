@@ -46,6 +46,8 @@ class SiteWriter:
         self.manifest_path = self.out / MANIFEST
         self.before: dict[str, str] = {}
         self.files: dict[str, str] = {}
+        self.inputs_before: dict[str, str] = {}  # what each page was made from (a hash)
+        self.inputs: dict[str, str] = {}
         self.stats = WriteStats()
 
     def open(self) -> None:
@@ -53,33 +55,60 @@ class SiteWriter:
         if self.out.exists() and not self.out.is_dir():
             raise BadSiteInput(say("site_out_not_folder", out=self.out))
         if self.manifest_path.is_file():
-            self.before = self._read_manifest()
+            self.before, self.inputs_before = self._read_manifest()
         elif self.out.is_dir() and any(self.out.iterdir()):
             raise BadSiteInput(say("site_out_not_empty", out=self.out))
         self.out.mkdir(parents=True, exist_ok=True)
-        self._write_manifest(self.before, finished=False)
+        self._write_manifest(self.before, {}, finished=False)
 
-    def _read_manifest(self) -> dict[str, str]:
+    def _read_manifest(self) -> tuple[dict[str, str], dict[str, str]]:
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            return {}, {}
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
-        files = data.get("files")
-        if not data.get("finished") or not isinstance(files, dict):
+            return {}, {}
+        files, inputs = data.get("files"), data.get("inputs")
+        if not isinstance(files, dict):
+            return {}, {}
+        if not data.get("finished"):
             # an earlier build was cut short: its files are known, their content is not
-            return {str(k): "" for k in files} if isinstance(files, dict) else {}
-        return {str(k): str(v) for k, v in files.items()}
+            return {str(k): "" for k in files}, {}
+        inputs = inputs if isinstance(inputs, dict) else {}
+        return {str(k): str(v) for k, v in files.items()}, {
+            str(k): str(v) for k, v in inputs.items()
+        }
 
-    def _write_manifest(self, files: dict[str, str], finished: bool) -> None:
-        body = {"format": FORMAT, "finished": finished, "files": dict(sorted(files.items()))}
+    def _write_manifest(
+        self, files: dict[str, str], inputs: dict[str, str], finished: bool
+    ) -> None:
+        body = {
+            "format": FORMAT,
+            "finished": finished,
+            "files": dict(sorted(files.items())),
+            "inputs": dict(sorted(inputs.items())),
+        }
         atomic_write_bytes(self.manifest_path, json.dumps(body, indent=0).encode())
 
-    def write(self, rel: str, data: bytes) -> None:
+    def reuse(self, rel: str, inputs: str) -> bool:
+        """Keep a page made from the same inputs by the last build (it is not rendered again)."""
+        rel = _safe_relative(rel)
+        digest = self.before.get(rel)
+        target = self.out / rel
+        if not digest or self.inputs_before.get(rel) != inputs or not target.is_file():
+            return False
+        self.files[rel] = digest
+        self.inputs[rel] = inputs
+        self.stats.sizes[rel] = target.stat().st_size
+        self.stats.unchanged += 1
+        return True
+
+    def write(self, rel: str, data: bytes, inputs: str = "") -> None:
         rel = _safe_relative(rel)
         digest = hashlib.sha256(data).hexdigest()
         self.files[rel] = digest
+        if inputs:
+            self.inputs[rel] = inputs
         self.stats.sizes[rel] = len(data)
         target = self.out / rel
         if self.before.get(rel) == digest and target.is_file():
@@ -107,7 +136,7 @@ class SiteWriter:
                 self.stats.removed += 1
         self._remove_empty_folders()
         os.sync()  # the pages were written without a sync each; one for all of them
-        self._write_manifest(self.files, finished=True)
+        self._write_manifest(self.files, self.inputs, finished=True)
         return self.stats
 
     def _remove_empty_folders(self) -> None:
