@@ -493,6 +493,10 @@ class ConsoleSettings:
         "Warn when a device has been offline this long (minutes)",
         check=between(1, 7 * 24 * 60),
     )
+    tts_engine: str = setting(
+        "espeak-ng", "Voice of 'text to segment' (commune.console.tts.ENGINES: espeak-ng)"
+    )
+    tts_voice: str = setting("vi", "The engine's voice (espeak-ng: vi, vi-vn-x-central, ...)")
 
 
 SECTIONS: dict[str, type] = {

@@ -28,6 +28,8 @@ PAGE_MODULES: tuple[str, ...] = (
     "commune.console.pages.audit",
     "commune.console.pages.procedures",
     "commune.console.pages.publishing",
+    "commune.console.pages.segments",
+    "commune.console.pages.clips",
 )
 
 

@@ -439,6 +439,93 @@ MESSAGES: dict[str, str] = {
     "progress_fetching": "Đang tải về",
     "progress_applied": "Đã áp dụng",
     "progress_refused": "Thiết bị từ chối",
+    # segments and clips
+    "audit_draft": "Lưu bản nháp",
+    "audit_discard": "Bỏ bản nháp",
+    "segments_title": "Bài phát thanh",
+    "segments_upload": "Tải lên bài phát thanh",
+    "segments_upload_help": (
+        "Tệp OGG, MP3, WAV, FLAC hoặc M4A, đến {limit} MB. Tệp lớn được gửi từng phần: nếu "
+        "mất kết nối, chọn lại đúng tệp đó để tải tiếp từ chỗ đã dừng."
+    ),
+    "segments_published": "Bài đã đăng",
+    "segments_none": "Chưa có bài phát thanh nào được đăng.",
+    "media_file": "Tệp",
+    "media_title": "Tên bài",
+    "media_id": "Mã (không bắt buộc)",
+    "media_id_hint": "tự tạo từ tên bài",
+    "media_topic": "Chủ đề",
+    "media_upload_button": "Tải lên và kiểm tra",
+    "media_loudness": "độ to",
+    "media_drafts": "Bản nháp (chưa đăng)",
+    "media_drafts_help": "Nghe lại, rồi đăng lên thiết bị. Bản nháp chưa đến thiết bị nào.",
+    "media_saved_draft": "Đã lưu bản nháp «{id}»: nghe lại rồi đăng lên thiết bị.",
+    "media_replaces": "Đã có bài mã «{id}»: đăng bản nháp này sẽ thay thế bài cũ.",
+    "media_publish_to_devices": "Đăng lên thiết bị",
+    "media_publish_again": "Đăng lên thêm thiết bị",
+    "media_publish_button": "Đăng",
+    "media_discard": "Bỏ bản nháp",
+    "media_discard_confirm": "Bỏ bản nháp «{title}»?",
+    "media_bad_id": "Mã «{id}» không hợp lệ: chỉ dùng a-z, 0-9, '-' và '_' (tối đa 64 ký tự).",
+    "media_need_title": "Hãy đặt tên cho bài.",
+    "media_unknown": "Không có bài hoặc video mã «{id}».",
+    "media_no_file": "Chưa chọn tệp để tải lên.",
+    # resumable uploads
+    "upload_sending": "Đang tải lên…",
+    "upload_checking": "Đã tải xong, đang kiểm tra tệp và đo độ to…",
+    "upload_paused": (
+        "Mất kết nối: đang thử lại… (nếu vẫn không được, chọn lại đúng tệp này để tải tiếp)"
+    ),
+    "upload_resuming": "Tải tiếp từ chỗ đã dừng…",
+    "upload_failed": "Không tải lên được:",
+    "upload_empty": "Tệp rỗng.",
+    "upload_too_many": "Bạn đang có {count} lượt tải lên dở: hãy hoàn tất hoặc đợi chúng hết hạn.",
+    "upload_no_space": "Máy chủ xã không còn đủ chỗ trống (còn {free} MB).",
+    "upload_offset_mismatch": "Phần tệp gửi lên không khớp chỗ đã nhận ({received} byte).",
+    "upload_longer_than_announced": "Tệp dài hơn kích thước đã báo.",
+    "upload_incomplete": "Tệp chưa tải lên xong ({percent}%).",
+    "upload_unknown": "Không có lượt tải lên này (đã xong, đã hết hạn hoặc của người khác).",
+    "upload_no_chunk": "Thiếu phần tệp.",
+    "upload_bad_size": "Kích thước hoặc vị trí không hợp lệ.",
+    # recording in the browser
+    "record_title": "Ghi âm thông báo",
+    "record_help": (
+        "Dùng micrô của máy tính: bấm Ghi âm, đọc thông báo, bấm Dừng, nghe lại rồi lưu. "
+        "Bản ghi được chuẩn hoá như mọi bài tải lên."
+    ),
+    "record_start": "Ghi âm",
+    "record_stop": "Dừng",
+    "record_save": "Lưu bản ghi âm",
+    "record_recording": "Đang ghi âm",
+    "record_saving": "Đang lưu và đo độ to…",
+    "record_unsupported": (
+        "Trình duyệt này không ghi âm được (cần trình duyệt mới và trang mở qua HTTPS)."
+    ),
+    "record_denied": "Không dùng được micrô: hãy cho phép trang này dùng micrô.",
+    # text to segment
+    "speech_title": "Đọc văn bản thành bài",
+    "speech_help": (
+        "Gõ thông báo, máy chủ xã đọc bằng giọng máy tiếng Việt: nghe thử rồi lưu thành bài."
+    ),
+    "speech_text": "Nội dung thông báo",
+    "speech_listen": "Đọc thử",
+    "speech_busy": "Đang đọc…",
+    "speech_save": "Lưu thành bài",
+    "speech_empty": "Hãy gõ nội dung thông báo.",
+    "speech_too_long": (
+        "Thông báo dài {count} ký tự, quá {limit}: hãy chia nhỏ, hoặc ghi âm thông báo dài."
+    ),
+    # clips
+    "clips_title": "Video hướng dẫn",
+    "clips_upload": "Tải lên video",
+    "clips_upload_help": (
+        "Tệp MP4 hoặc WebM, đến {limit} MB, hiện trên màn hình kiosk. Nếu mất kết nối, chọn lại "
+        "đúng tệp đó để tải tiếp."
+    ),
+    "clips_published": "Video đã đăng",
+    "clips_none": "Chưa có video nào được đăng.",
+    "clip_title": "Tên video",
+    "clip_description": "Mô tả",
     # the importer's problems (village.procedures.PROBLEM_TEXTS), as the kiosk's command says them
     "problem_file_type": "không đọc được loại tệp «{value}»: dùng .csv, .xlsx hoặc .json",
     "problem_file_unreadable": "không đọc được tệp: {value}",

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # content pages
     "procedures.view": frozenset({Role.PUBLISHER, Role.VIEWER, Role.ADMIN}),
     "procedures.publish": frozenset({Role.PUBLISHER}),
+    "clips.view": frozenset({Role.PUBLISHER, Role.VIEWER, Role.ADMIN}),
     "clips.publish": frozenset({Role.PUBLISHER}),
     "segments.view": frozenset({Role.RADIO, Role.VIEWER, Role.ADMIN}),
     "segments.publish": frozenset({Role.RADIO}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from commune.console.content.chunks import ResumableUploads
 from commune.console.content.staging import StagedFiles
 from commune.console.context import Console
 from village.store import ContentStore
@@ -26,3 +27,9 @@ def staged_files(console: Console) -> StagedFiles:
 
 def drafts(console: Console) -> ContentStore:
     return ContentStore(console_folder(console) / "drafts")
+
+
+def resumable_uploads(console: Console) -> ResumableUploads:
+    return ResumableUploads(
+        console_folder(console) / "uploads", console.upload_cap, lambda: console.now().timestamp()
+    )
