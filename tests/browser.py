@@ -13,6 +13,7 @@ Helpers: ``login(page, hub, name)``, ``signed_in(page, hub, *roles)``.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -134,14 +135,30 @@ def console_hub(tmp_path: Path, broker: Broker, clock: ManualClock) -> Iterator[
     running.stop()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+_chromium: list[Any] = []  # (playwright, browser): one for the whole test run
 
-    with sync_playwright() as playwright:
+
+def _shared_browser() -> Any:
+    """One Chromium per test process, whichever modules take the fixture (each module that
+    star-imports it holds its own copy of the fixture, so the instance lives here)."""
+    if not _chromium:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        _chromium.extend([playwright, chromium])
+
+        def close() -> None:
+            chromium.close()
+            playwright.stop()
+
+        atexit.register(close)
+    return _chromium[1]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    return _shared_browser()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 MAX_DISPLAY = 80
-HASHING_AT_ONCE = 2
+HASHING_AT_ONCE = 1
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)

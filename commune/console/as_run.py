@@ -17,7 +17,7 @@ from commune.console.formatting import local_time, parse_time
 from commune.repository import HubRepository
 
 OUTCOMES = ("aired", "partial", "missed")
-SHOWN = 300
+SHOWN = 100
 DEFAULT_DAYS = 7
 
 

@@ -66,6 +66,7 @@ class Database:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
                 db.execute("PRAGMA busy_timeout=30000")
+                db.execute("PRAGMA cache_size=-256")  # small tables: 256 KiB per connection
             except sqlite3.Error as exc:
                 raise ConsoleError(f"Không mở được kho dữ liệu {self.path}: {exc}") from exc
             self._local.db = db

@@ -13,6 +13,7 @@ import logging
 from commune.console.app import build_app
 from commune.console.context import Console
 from commune.console.errors import ConsoleError
+from commune.console.memory import keep_small
 from commune.console.server import ConsoleServer, check_transport
 from commune.hubdata import HubData
 from village.config import Config
@@ -42,6 +43,7 @@ class ConsoleService:
 def console_service(config: Config, hub: HubData) -> ConsoleService:
     """Checks the transport settings now (raises ConsoleError); listens on start()."""
     check_transport(config.console)
+    keep_small()
     console = Console.open(config, hub)
     from commune.site.serve import site_routes  # the public site at /cong-khai/
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import anyio
 import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -36,6 +37,7 @@ from village.errors import VillageError
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+HANDLER_THREADS = 4  # pages are CPU work under one GIL: more threads only add memory
 LOGIN_PATH = "/dang-nhap"
 PASSWORD_PATH = "/tai-khoan/mat-khau"
 MUST_CHANGE_ALLOWED = frozenset({PASSWORD_PATH, "/dang-xuat"})
@@ -231,6 +233,15 @@ def _failure_page(visit: Visit, exc: BaseException) -> Response:
     return visit.render("refused.html", status=500, message=t("refused_internal"))
 
 
+def _limiter(request: Request) -> anyio.CapacityLimiter:
+    """The console's own thread pool (made in the server's event loop, on first use)."""
+    state = request.app.state
+    limiter = getattr(state, "limiter", None)
+    if limiter is None:
+        limiter = state.limiter = anyio.CapacityLimiter(HANDLER_THREADS)
+    return limiter
+
+
 def page(
     permission: str | None = None, *, public: bool = False
 ) -> Callable[[Handler], Callable[[Request], Any]]:
@@ -240,7 +251,11 @@ def page(
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
             console: Console = request.app.state.console
-            run = anyio.to_thread.run_sync
+            limiter = _limiter(request)
+
+            async def run(function: Callable[..., Any], *args: Any) -> Any:
+                return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
+
             visit: Visit | None = None
             try:
                 visit = await run(_begin, console, request, permission, public)

@@ -9,8 +9,24 @@ from starlette.routing import Route
 
 from commune.console import as_run
 from commune.console.catalogue import t
+from commune.console.context import Console
 from commune.console.nav import NavItem
+from commune.console.snapshots import Snapshots, bucket
 from commune.console.web import Visit, page
+
+SHARED_S = 15.0
+# (how many match, the rows shown): the page's part only, so a cached entry stays small
+_pages: Snapshots[tuple[int, list[as_run.Row]]] = Snapshots(max_entries=8)
+
+
+def _shown(console: Console, filters: as_run.Filters) -> tuple[int, list[as_run.Row]]:
+    """The page's rows, shared for a few seconds by everyone asking the same."""
+
+    def build() -> tuple[int, list[as_run.Row]]:
+        records = as_run.select(console.hub.repository, filters, console.zone)
+        return len(records), as_run.rows(records[: as_run.SHOWN], console.zone)
+
+    return _pages.get((id(console), filters, bucket(console.now(), SHARED_S)), build)
 
 
 def _filters(visit: Visit) -> as_run.Filters:
@@ -24,7 +40,7 @@ def _filters(visit: Visit) -> as_run.Filters:
 def broadcasts(visit: Visit) -> Response:
     console = visit.console
     filters = _filters(visit)
-    records = as_run.select(console.hub.repository, filters, console.zone)
+    total, shown = _shown(console, filters)
     query = urlencode(
         {
             "thiet-bi": filters.device,
@@ -38,8 +54,8 @@ def broadcasts(visit: Visit) -> Response:
         filters=filters,
         devices=console.hub.repository.device_ids(),
         outcomes=as_run.OUTCOMES,
-        total=len(records),
-        rows=as_run.rows(records[: as_run.SHOWN], console.zone),
+        total=total,
+        rows=shown,
         csv_url=f"/phat-thanh.csv?{query}",
     )
 
