@@ -169,6 +169,7 @@ class HubRepository(Protocol):
         since: str | None = None,
         limit: int | None = None,
         flags: bool = False,
+        until: str | None = None,
     ) -> list[dict[str, Any]]: ...
     def count_records(self, stream: str | None = None, device: str | None = None) -> int: ...
     def known_ids(self, device: str, stream: str, ids: Iterable[str]) -> set[str]: ...
@@ -520,9 +521,11 @@ class SqliteHubRepository:
         since: str | None = None,
         limit: int | None = None,
         flags: bool = False,
+        until: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Records of a stream, oldest first; with ``flags``, a flagged record carries the
-        reasons it is implausible in ``hub_flags`` (see ``commune.intake``)."""
+        """Records of a stream, oldest first, with ``since <= at < until`` when given; with
+        ``flags``, a flagged record carries the reasons it is implausible in ``hub_flags``
+        (see ``commune.intake``)."""
         sql = "SELECT device, body, flags FROM records WHERE stream = ?"
         params: list[Any] = [stream]
         if device:
@@ -531,6 +534,9 @@ class SqliteHubRepository:
         if since:
             sql += " AND at >= ?"
             params.append(since)
+        if until:
+            sql += " AND at < ?"
+            params.append(until)
         sql += " ORDER BY at, received_at, rowid"
         rows = self._query(sql, tuple(params))
         if limit:
