@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,6 +155,7 @@ class SiteBuilder:
         cache = options.cache_dir
         self.qr = QrCache(cache / "qr.json" if cache else None)
         self.warnings: list[str] = []
+        self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
         self.listened: list[Listened] = []  # filled by prepare_media
         self.shown_clips: list[ShownClip] = []
         self.common = {
@@ -342,7 +344,7 @@ class SiteBuilder:
     def prepare_media(self, writer: SiteWriter) -> None:
         """Compress the talks for phones, copy the clips; both named by content hash."""
         self.listened, self.shown_clips = [], []
-        cache = (self.options.cache_dir or writer.out.parent) / "audio"
+        cache = (self.options.cache_dir or self._scratch()) / "audio"
         talks = [s for s in self.content.segments if s.topic not in FRAMING_TOPICS]
         for segment in talks if self.options.audio else []:
             source = self.content.media_path(segment.sha256)
@@ -374,9 +376,23 @@ class SiteBuilder:
                 )
             )
 
+    def _scratch(self) -> Path:
+        """A folder for this build's audio when no cache was given (removed after it)."""
+        if self._scratch_dir is None:
+            self._scratch_dir = tempfile.TemporaryDirectory(prefix="village-site-")
+        return Path(self._scratch_dir.name)
+
     # -- the whole site --------------------------------------------------------------------
 
     def build(self, out: Path) -> BuildResult:
+        try:
+            return self._build(out)
+        finally:
+            if self._scratch_dir is not None:
+                self._scratch_dir.cleanup()
+                self._scratch_dir = None
+
+    def _build(self, out: Path) -> BuildResult:
         started = time.perf_counter()
         writer = SiteWriter(out)
         writer.open()
