@@ -223,7 +223,7 @@ class SiteBuilder:
     @functools.cached_property
     def version(self) -> str:
         """The templates, the stylesheets and the site's texts: a new version renders all."""
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(Path(__file__).read_bytes())  # the sections' order, …
         for path in sorted([*TEMPLATES.rglob("*.html"), *STATIC.iterdir()]):
             digest.update(path.name.encode() + path.read_bytes())
         texts = {k: v for k, v in MESSAGES.items() if k.startswith("site_")}

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BORDER = 4  # quiet zone in modules, as the standard asks
 MAX_TEXT = 2000  # longer addresses are not encoded (a QR code of them would be unreadable)
+MAX_CACHE_BYTES = 256 << 20  # a cache file larger than this is not ours: start afresh
 PARALLEL_FROM = 200  # below this many missing codes, worker processes cost more than they save
 
 
@@ -56,7 +57,7 @@ class QrCache:
         self.codes: dict[str, list] = {}
         self.used: set[str] = set()
         self.dirty = False
-        if path is not None and path.is_file():
+        if path is not None and path.is_file() and path.stat().st_size <= MAX_CACHE_BYTES:
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
                 if isinstance(loaded, dict):

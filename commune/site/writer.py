@@ -23,6 +23,7 @@ from village.atomic import atomic_write_bytes
 
 MANIFEST = ".village-site.json"
 FORMAT = 1
+MAX_MANIFEST_BYTES = 64 << 20
 
 
 @dataclass
@@ -63,6 +64,8 @@ class SiteWriter:
 
     def _read_manifest(self) -> tuple[dict[str, str], dict[str, str]]:
         try:
+            if self.manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+                return {}, {}  # not one of ours: every file is rewritten, none deleted
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}, {}
