@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "whole_commune": "toàn xã",
     # reasons (device refusal codes)
     "reason_disk-full": "không đủ dung lượng đĩa",
+    "reason_bad-plan": "có lịch phát thiết bị không tính được buổi phát",
     "reason_hash-mismatch": "tệp tải về không khớp mã băm SHA-256",
     "reason_malformed": "nội dung không hợp lệ",
     "reason_oversized": "tin nhắn quá lớn",

@@ -352,6 +352,7 @@ class DeviceAgent:
     # -- content ---------------------------------------------------------------------------
 
     def _on_manifest(self, payload: bytes) -> None:
+        message: Any = None
         try:
             message = self.key.open(payload, limit=self.max_manifest, what="manifest")
             manifest = Manifest.parse(message)
@@ -378,19 +379,44 @@ class DeviceAgent:
                     )
                 return  # the one being fetched, delivered again after a reconnect
         except Refused as exc:
-            self._refused("manifest", exc)
+            if not self._refuse_version(message, exc):
+                self._refused("manifest", exc)
             return
         self._begin(manifest)
+
+    def _refuse_version(self, message: Any, exc: Refused) -> bool:
+        """A signed manifest for this device, newer than what it has, with a plan it could
+        not expand: that version is refused, as the hub then shows it."""
+        if exc.code != "bad-plan" or not isinstance(message, dict):
+            return False
+        if (message.get("commune"), message.get("device")) != (self.commune, self.device):
+            return False
+        version = message.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version <= self.version:
+            return False
+        if self.target is not None and version <= self.target.version:
+            return False
+        self.sync = {
+            "state": "refused",
+            "version": version,
+            "code": exc.code,
+            "detail": exc.detail,
+            "at": utc_iso(),
+        }
+        self._refused(f"content version {version}", exc)
+        return True
 
     def _begin(self, manifest: Manifest) -> None:
         missing = self.applier.missing_media(manifest)
         try:
+            self.applier.check_plans(manifest, self.host.policy(), self.host.now())
             self.applier.check_space(missing, self.fetcher.held_bytes(missing))
         except Refused as exc:
             self.target = manifest
             self._refuse_target(exc)
             return
         self.target = manifest
+        self.applier.note_target(manifest)
         self.fetcher.set_target(missing)
         self.sync = {"state": "fetching", "version": manifest.version}
         self._status_due = True
@@ -417,6 +443,7 @@ class DeviceAgent:
             return
         self.version = manifest.version
         self.target = None
+        self.applier.note_target(None)
         self.fetcher.clear()
         self.garbage = {r["sha256"] for r in (*manifest.segments, *manifest.clips)}
         self.host.content_switched()
@@ -437,6 +464,7 @@ class DeviceAgent:
         version = self.target.version if self.target else 0
         self.fetcher.clear()
         self.target = None
+        self.applier.note_target(None)
         self.sync = {
             "state": "refused",
             "version": version,

@@ -7,10 +7,16 @@ needs any more are deleted afterwards, except what the broadcast on air is playi
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import shutil
+from pathlib import Path
 from typing import Any
 
+from controller.scheduler import expansion_window
+from village.atomic import atomic_write_bytes
+from village.plan import DEFAULT_BUDGET, ExpansionBudget, Plan, Policy, Quarantined, build_schedule
 from village.store import ContentStore, utc_now_iso
 from village.wire.errors import Refused
 from village.wire.manifest import Manifest, MediaRef
@@ -18,12 +24,45 @@ from village.wire.manifest import Manifest, MediaRef
 log = logging.getLogger(__name__)
 
 MB = 1_000_000
+MAX_REFUSAL_DETAIL = 600
+TARGET_FILE = "target.json"  # the version being fetched: its media are not orphans
+
+
+def plan_problems(
+    records: list[dict[str, Any]] | tuple[dict[str, Any], ...],
+    durations: dict[str, float],
+    policy: Policy,
+    now: dt.datetime,
+    budget: ExpansionBudget = DEFAULT_BUDGET,
+) -> list[Quarantined]:
+    """The plans the controller could not expand: each is validated, then all are expanded
+    once over the window the controller uses, within the expansion budget."""
+    plans: list[Plan] = []
+    problems: list[Quarantined] = []
+    for record in records:
+        try:
+            plans.append(Plan.from_dict(record))
+        except Exception as exc:  # noqa: BLE001 - a signed record can still be nonsense
+            problems.append(
+                Quarantined(str(record.get("id", "?")), str(record.get("title", "")), str(exc))
+            )
+    begin, end = expansion_window(now)
+    schedule = build_schedule(plans, begin, end, durations, policy, budget=budget)
+    return problems + schedule.quarantined
 
 
 class ContentApplier:
-    def __init__(self, store: ContentStore, reserve_bytes: int) -> None:
+    def __init__(
+        self,
+        store: ContentStore,
+        reserve_bytes: int,
+        target_file: Path | None = None,
+        budget: ExpansionBudget = DEFAULT_BUDGET,
+    ) -> None:
         self.store = store
         self.reserve_bytes = reserve_bytes
+        self.target_file = target_file or store.data_dir / "sync" / TARGET_FILE
+        self.budget = budget
 
     def meta(self) -> dict[str, Any]:
         return self.store.snapshot().meta
@@ -55,6 +94,31 @@ class ContentApplier:
                 f"needs {need / MB:.1f} MB of media, {free / MB:.1f} MB free and "
                 f"{self.reserve_bytes / MB:.0f} MB must stay free",
             )
+
+    def check_plans(self, manifest: Manifest, policy: Policy, now: dt.datetime) -> None:
+        """Refuse (``bad-plan``) a version with a plan this device could not expand, before
+        anything of it is fetched or switched to."""
+        durations = {str(r["id"]): float(r.get("duration_s") or 0.0) for r in manifest.segments}
+        bad = plan_problems(manifest.plans, durations, policy, now, self.budget)
+        if bad:
+            detail = "; ".join(f"«{q.title}» ({q.plan_id}): {q.reason}" for q in bad)
+            if len(detail) > MAX_REFUSAL_DETAIL:
+                detail = detail[: MAX_REFUSAL_DETAIL - 1] + "…"
+            raise Refused("bad-plan", detail)
+
+    def note_target(self, manifest: Manifest | None) -> None:
+        """Remember which version is being fetched (None: none is), so that the media it
+        already has are not taken for orphans at the next start."""
+        path = self.target_file
+        try:
+            if manifest is None:
+                path.unlink(missing_ok=True)
+                return
+            media = sorted(ref.sha256 for ref in manifest.media)
+            record = {"version": manifest.version, "media": media}
+            atomic_write_bytes(path, json.dumps(record).encode())
+        except Exception as exc:  # noqa: BLE001 - worst case, a file is fetched again
+            log.warning("version being fetched not noted: %s", exc)
 
     def apply(self, manifest: Manifest, procedures: list[dict[str, Any]] | None) -> int:
         """Switch the store to ``manifest``; ``procedures`` None keeps those held.

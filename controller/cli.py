@@ -70,6 +70,10 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
                 title=status["next_slot"]["title"],
             )
         )
+    if (status.get("schedule") or {}).get("state") == "computing":
+        print(say("status_schedule_computing"))
+    for plan in status.get("quarantined") or []:
+        print(say("status_quarantined", **plan))
     last = status.get("last_broadcast")
     if last:
         print(

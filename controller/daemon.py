@@ -18,18 +18,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from controller.broadcast import Broadcaster, Job, missed_record
+from controller.cleanup import GRACE_S, sweep
 from controller.control import ControlServer
 from controller.errors import ControllerError, RelayError
 from controller.indicators import ManualButton, StatusLed
+from controller.planner import Planner, quarantine_summary
 from controller.player import Player, PlayItem, gain_for
 from controller.relay import GuardClient, Relay
 from controller.relay_guard import Trip, guard_socket, trip_for, trip_journal
-from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock
+from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock, expansion_window
 from village.atomic import atomic_write_bytes
 from village.clock import Clock, SystemClock
 from village.config import Config
 from village.errors import VillageError
-from village.plan import Plan, Policy, Priority, Slot
+from village.plan import (
+    DEFAULT_BUDGET,
+    ExpansionBudget,
+    Plan,
+    Policy,
+    Priority,
+    Quarantined,
+    Schedule,
+    Slot,
+)
 from village.playlog import PlayLog
 from village.store import ContentStore, Snapshot
 from village.systemd import Watchdog, notify
@@ -40,6 +51,9 @@ Step = Callable[[str, dict[str, Any]], None]
 IDLE_RECHECK_S = 30.0
 CLOCK_RECHECK_S = 5.0
 MANUAL_DEFAULT_MINUTES = 15.0
+FIRST_SCHEDULE_WAIT_S = 1.0  # READY waits this long at most for the first schedule
+EXPANSION_RETRY_S = 60.0  # after an expansion that failed outright
+RELAY_OFF_WITHIN_S = 0.8  # after SIGTERM, the relay is off by then whatever the audio does
 
 
 @dataclass
@@ -61,6 +75,7 @@ class Controller:
         player: Player | None = None,
         on_step: Step | None = None,
         relay_guard: str = "auto",
+        budget: ExpansionBudget = DEFAULT_BUDGET,
     ) -> None:
         self.config = config
         # "process": the relay guard process drives the pin (the Pi); "in-process": this
@@ -79,6 +94,14 @@ class Controller:
         self.requests: queue.Queue[ManualRequest] = queue.Queue()
         self.snapshot = Snapshot()
         self.plans: list[Plan] = []
+        self.budget = budget
+        self.planner = Planner(on_done=self.wake.set)
+        self.invalid_plans: list[Quarantined] = []  # refused by Plan.validate on reading
+        self.quarantined: list[Quarantined] = []  # left out of the schedule in force
+        self.schedule_state = "computing"
+        self._retry_at: dt.datetime | None = None
+        self._sweep_again_at: float | None = None
+        self.sweep_grace_s = GRACE_S
         self.handled: set[str] = set()
         self.state = "starting"
         self.last_record: dict[str, Any] | None = None
@@ -106,10 +129,24 @@ class Controller:
         signal.signal(signal.SIGINT, handle)
 
     def request_shutdown(self, reason: str) -> None:
+        first = not self.shutdown.is_set()
         self.shutdown.set()
         if self.broadcaster is not None:
             self.broadcaster.stop(reason)
         self.wake.set()
+        if first and self.relay is not None and self.relay.is_on:
+            # the broadcast fades out and ends by itself; the relay does not wait for it
+            timer = threading.Timer(RELAY_OFF_WITHIN_S, self._relay_off_now)
+            timer.daemon = True
+            timer.start()
+
+    def _relay_off_now(self) -> None:
+        if self.relay is not None and self.relay.is_on:
+            log.warning(
+                "relay still on %.1f s after the stop request: switching it off now",
+                RELAY_OFF_WITHIN_S,
+            )
+            self.relay.off()
 
     def run(self) -> int:
         """Run until shut down; returns the exit status."""
@@ -156,6 +193,7 @@ class Controller:
         if interrupted:
             self._log_record(interrupted)
             self.broadcaster.clear_marker()
+        self._sweep()  # a killed run's leftovers, before the agent fetches anything
         records = list(self.playlog.records())
         self.handled = {r["slot"] for r in records if r.get("slot")}
         self.last_record = records[-1] if records else None
@@ -168,12 +206,16 @@ class Controller:
         scheduled = [r for r in records if r.get("planned_start") and r.get("slot")]
         if scheduled:  # slots since the last logged one and today are written off as missed
             self.scheduler.backfill_from = dt.datetime.fromisoformat(scheduled[-1]["planned_start"])
-        self._reload(force=True)
+        # the control socket and the sync agent before any plan is expanded: whatever the
+        # plans cost, staff can reach the controller and the hub can send a fix
         self.server = ControlServer(cfg.control_socket, self.handle_command)
         self.server.start()
         if self.agent is not None:
             self.agent.start()
         self.state = "idle"
+        self._reload(force=True)  # starts the first expansion, on its own thread
+        if self.wake.wait(FIRST_SCHEDULE_WAIT_S):  # usually ready in milliseconds
+            self._install_schedule()
         log.info(
             "controller %s ready: data %s, control %s",
             cfg.device.id,
@@ -181,7 +223,7 @@ class Controller:
             cfg.control_socket,
         )
         self.watchdog.start()
-        notify("READY=1", f"STATUS=idle; {len(self.scheduler.schedule.slots)} slot(s) planned")
+        notify("READY=1", self._status_line())
         self.on_step("ready", {"at": now})
 
     def _stop(self) -> None:
@@ -235,6 +277,20 @@ class Controller:
             log.warning("relay guard journal not read: %s", exc)
             return None
 
+    def _sweep(self) -> None:
+        """Temporary files and orphan media a killed run left (controller/cleanup.py)."""
+        sync = self.config.data_dir / "sync"
+        dirs = [self.state_dir, self.runtime_dir, sync, sync / "partial"]
+        sweep(self.store, sync, dirs, grace_s=self.sweep_grace_s)
+        # once more when what was too recent to judge is old enough
+        self._sweep_again_at = self.clock.monotonic() + self.sweep_grace_s
+
+    def _sweep_if_due(self) -> None:
+        due = self._sweep_again_at
+        if due is not None and self.clock.monotonic() >= due:
+            self._sweep()
+            self._sweep_again_at = None
+
     def _make_agent(self) -> None:
         """The sync agent (controller/agent.py), if ``mqtt.host`` is set; offline otherwise."""
         if not self.config.mqtt.host:
@@ -263,33 +319,95 @@ class Controller:
         return True
 
     def _reload(self, force: bool = False) -> None:
+        """Read the store if it changed and have it expanded; install a finished schedule."""
         assert self.scheduler is not None
         changed = self._store_changed()
         now = self.clock.now()
-        if not (changed or force or self.scheduler.needs_rebuild(now)):
-            return
         if changed or force:
+            if self._read_content():
+                self._expand(now)
+        elif self._rebuild_due(now):
+            self._expand(now)
+        self._install_schedule()
+
+    def _rebuild_due(self, now: dt.datetime) -> bool:
+        assert self.scheduler is not None
+        if not self.scheduler.needs_rebuild(now) or self.planner.busy:
+            return False
+        return self._retry_at is None or now >= self._retry_at
+
+    def _read_content(self) -> bool:
+        try:
+            self.snapshot = self.store.snapshot()
+        except Exception as exc:  # noqa: BLE001 - keep the last good content on air
+            log.error("cannot read the content store, keeping the last good one: %s", exc)
+            return False
+        plans: list[Plan] = []
+        invalid: list[Quarantined] = []
+        for record in self.snapshot.plans.values():
             try:
-                self.snapshot = self.store.snapshot()
-            except Exception as exc:  # noqa: BLE001 - keep the last good content on air
-                log.error("cannot read the content store, keeping the last good one: %s", exc)
-                return
-            plans = []
-            for record in self.snapshot.plans.values():
-                try:
-                    plans.append(Plan.from_dict(record))
-                except Exception as exc:  # noqa: BLE001
-                    log.error("plan %s ignored: %s", record.get("id"), exc)
-            self.plans = plans
+                plans.append(Plan.from_dict(record))
+            except Exception as exc:  # noqa: BLE001 - one bad plan never stops the others
+                plan_id, title = str(record.get("id", "?")), str(record.get("title", ""))
+                log.error("plan %s («%s») quarantined: %s", plan_id, title, exc)
+                invalid.append(Quarantined(plan_id, title, str(exc)))
+        self.plans, self.invalid_plans = plans, invalid
+        return True
+
+    def _expand(self, now: dt.datetime) -> None:
+        """Expand the plans on the planner's thread; the main loop goes on meanwhile."""
+        assert self.scheduler is not None
+        scheduler, budget = self.scheduler, self.budget
+        plans, invalid = list(self.plans), list(self.invalid_plans)
         durations = {sid: s.duration_s for sid, s in self.snapshot.segments.items()}
-        schedule = self.scheduler.rebuild(self.plans, durations, now)
+        window = expansion_window(now)
+
+        def expand() -> Schedule:
+            schedule = scheduler.expand(plans, durations, window, budget)
+            schedule.quarantined = invalid + schedule.quarantined
+            return schedule
+
+        self.schedule_state = "computing"
+        self.planner.request(expand, self.snapshot.revision, window)
+
+    def _install_schedule(self) -> None:
+        assert self.scheduler is not None
+        done = self.planner.take()
+        if done is None:
+            return
+        if done.schedule is None:
+            self.schedule_state = "failed"
+            self._retry_at = self.clock.now() + dt.timedelta(seconds=EXPANSION_RETRY_S)
+            return
+        self._retry_at = None
+        self.scheduler.install(done.schedule, done.window)
+        self.quarantined = done.schedule.quarantined
+        self.schedule_state = "ready"
         log.info(
-            "schedule: %d slot(s) in the next 2 days and past week, %d suppressed "
-            "(content revision %d)",
-            len(schedule.slots),
-            len(schedule.suppressed),
-            self.snapshot.revision,
+            "schedule: %d slot(s) in the next 2 days and past week, %d suppressed, "
+            "%d plan(s) quarantined (content revision %d, %.2f s)",
+            len(done.schedule.slots),
+            len(done.schedule.suppressed),
+            len(self.quarantined),
+            done.revision,
+            done.took_s,
         )
+        if self.quarantined:
+            log.error(
+                "plan(s) left out of the schedule, the others air: %s",
+                quarantine_summary(self.quarantined),
+            )
+        if self.state == "idle":
+            notify(self._status_line())
+
+    def _status_line(self) -> str:
+        assert self.scheduler is not None
+        if self.schedule_state != "ready":
+            return f"STATUS={self.state}; schedule {self.schedule_state}"
+        line = f"STATUS={self.state}; {len(self.scheduler.schedule.slots)} slot(s) planned"
+        if self.quarantined:
+            line += f"; {len(self.quarantined)} plan(s) quarantined"
+        return line
 
     def items_for(self, segment_ids: list[str] | tuple[str, ...]) -> tuple[PlayItem, ...]:
         audio = self.config.audio
@@ -319,6 +437,7 @@ class Controller:
             self.watchdog.beat()
             self._reload()
             self._serve_requests()
+            self._sweep_if_due()  # between broadcasts only
             if self.shutdown.is_set():
                 break
             now = self.clock.now()
@@ -523,6 +642,12 @@ class Controller:
             "content_revision": self.snapshot.revision,
             "segments": len(self.snapshot.segments),
             "plans": len(self.plans),
+            "schedule": {
+                "state": self.schedule_state,
+                "slots": len(self.scheduler.schedule.slots),
+                "expansions_running": self.planner.running,
+            },
+            "quarantined": [q.to_json() for q in self.quarantined],
             "next_slot": upcoming.to_json() if upcoming else None,
             "last_broadcast": self.last_record,
             "sync": self.agent.summary() if self.agent is not None else None,

@@ -11,11 +11,28 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from village.plan import Plan, Policy, Priority, Schedule, Slot, build_schedule
+from village.plan import (
+    DEFAULT_BUDGET,
+    ExpansionBudget,
+    Plan,
+    Policy,
+    Priority,
+    Schedule,
+    Slot,
+    build_schedule,
+)
 
 LOOKBACK = dt.timedelta(days=7)
 HORIZON = dt.timedelta(days=2)
 MIN_REMAINING_S = 10.0  # a late start needs at least this much of its slot left
+
+Window = tuple[dt.datetime, dt.datetime]
+
+
+def expansion_window(now: dt.datetime) -> Window:
+    """The span the controller expands plans over: the past week (to log what was missed)
+    and the next two days."""
+    return now - LOOKBACK, now + HORIZON
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,7 @@ class Scheduler:
         self.grace = grace
         self.started_at = started_at
         self.schedule = Schedule([], [])
-        self.window: tuple[dt.datetime, dt.datetime] | None = None
+        self.window: Window | None = None
         self.busy: list[Busy] = []
         self.unsynced_spans: list[tuple[dt.datetime, dt.datetime]] = []
         self._unsynced_mono: float | None = None
@@ -68,11 +85,23 @@ class Scheduler:
     def rebuild(
         self, plans: list[Plan], durations: Mapping[str, float], now: dt.datetime
     ) -> Schedule:
-        begin = now - LOOKBACK
-        end = now + HORIZON
-        self.schedule = build_schedule(plans, begin, end, durations, self.policy)
-        self.window = (begin, end)
+        window = expansion_window(now)
+        self.install(self.expand(plans, durations, window), window)
         return self.schedule
+
+    def expand(
+        self,
+        plans: list[Plan],
+        durations: Mapping[str, float],
+        window: Window,
+        budget: ExpansionBudget = DEFAULT_BUDGET,
+    ) -> Schedule:
+        """The schedule for ``window``; touches nothing of the scheduler (any thread)."""
+        return build_schedule(plans, *window, durations, self.policy, budget=budget)
+
+    def install(self, schedule: Schedule, window: Window) -> None:
+        self.schedule = schedule
+        self.window = window
 
     def needs_rebuild(self, now: dt.datetime) -> bool:
         return self.window is None or now + dt.timedelta(hours=12) > self.window[1]

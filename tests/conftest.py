@@ -185,7 +185,7 @@ def sound_runs(
 class ControllerRun:
     """A Controller running in a thread, with every step it reports."""
 
-    def __init__(self, config, pin_factory, clock=None, stop_when=None) -> None:
+    def __init__(self, config, pin_factory, clock=None, stop_when=None, **options) -> None:
         import threading
 
         from controller.daemon import Controller
@@ -194,7 +194,7 @@ class ControllerRun:
         self.changed = threading.Condition()
         self.stop_when = stop_when
         self.controller = Controller(
-            config, pin_factory=pin_factory, clock=clock, on_step=self._step
+            config, pin_factory=pin_factory, clock=clock, on_step=self._step, **options
         )
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)

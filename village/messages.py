@@ -52,6 +52,8 @@ MESSAGES: dict[str, str] = {
     "status_line": "Trạng thái: {state}; rơ-le: {relay}; đồng hồ: {clock}",
     "status_next": "Buổi tới: {start} «{title}»",
     "status_last": "Buổi gần nhất: {start} «{title}» — {outcome}",
+    "status_schedule_computing": "Đang tính các buổi phát từ lịch…",
+    "status_quarantined": "Lịch bị tạm loại (các lịch khác vẫn phát): «{title}» ({plan}): {reason}",
     "on": "bật",
     "off": "tắt",
     "clock_ok": "đã đồng bộ",

@@ -14,8 +14,8 @@ class Refused(WireError):
 
     Codes: ``malformed`` (not the schema), ``oversized``, ``bad-signature``, ``unsigned``,
     ``wrong-key``, ``wrong-address``, ``stale`` (version or command already seen),
-    ``expired``, ``replayed``, ``hash-mismatch``, ``disk-full``, ``unknown-segment``,
-    ``quiet-hours``, ``holiday``, ``busy``.
+    ``expired``, ``replayed``, ``hash-mismatch``, ``disk-full``, ``bad-plan`` (a plan the
+    device could not expand), ``unknown-segment``, ``quiet-hours``, ``holiday``, ``busy``.
     """
 
     def __init__(self, code: str, detail: str) -> None:

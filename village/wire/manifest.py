@@ -208,7 +208,9 @@ def _record(kind: type, f: Fields) -> dict[str, Any]:
 def _plan(f: Fields) -> dict[str, Any]:
     try:
         plan = Plan.from_dict(f.data)
-    except (PlanError, TypeError) as exc:
+    except PlanError as exc:  # a plan the device could not expand (Plan.validate)
+        raise Refused("bad-plan", f"{f.path}: {exc}") from exc
+    except TypeError as exc:
         raise Refused("malformed", f"{f.path}: {exc}") from exc
     return plan.to_dict()
 
