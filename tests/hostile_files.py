@@ -16,7 +16,7 @@ import struct
 import subprocess
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,14 +105,14 @@ def write_zip(path: Path, entries: list[Entry]) -> Path:
     return path
 
 
-def workbook_parts(rows: list[list[object]] | None = None) -> dict[str, bytes]:
+def workbook_parts(rows: Sequence[Sequence[object]] = (HEADERS, ROW)) -> dict[str, bytes]:
     """The parts of a small real workbook (openpyxl), by name."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    for row in rows or [HEADERS, ROW]:
-        sheet.append(row)
+    for row in rows:
+        sheet.append(list(row))
     buffer = io.BytesIO()
     book.save(buffer)
     with zipfile.ZipFile(buffer) as archive:
@@ -123,7 +123,10 @@ def workbook_with(path: Path, **replaced: Entry) -> Path:
     """A real workbook with some parts replaced (keyed by part name, '/' as '__')."""
     parts = workbook_parts()
     swaps = {name.replace("__", "/"): entry for name, entry in replaced.items()}
-    entries = [swaps.pop(name, None) or plain_entry(name, data) for name, data in parts.items()]
+    entries = [
+        swaps.pop(name) if name in swaps else plain_entry(name, data)
+        for name, data in parts.items()
+    ]
     entries.extend(swaps.values())
     return write_zip(path, entries)
 

@@ -74,7 +74,9 @@ class _RowChecker:
         self.problems: list[Problem] = []
         self.chars = 0
 
-    def add(self, header: str, kind: str, value: str = "", *, other: int = 0, limit: int = 0):
+    def add(
+        self, header: str, kind: str, value: str = "", *, other: int = 0, limit: int = 0
+    ) -> None:
         self.problems.append(Problem(self.number, header, kind, value, other, limit))
 
     def text(self, header: str, column: Column, value: str, item: int = 0) -> bool:

@@ -18,7 +18,7 @@ import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -136,7 +136,9 @@ class PartRules:
     column: int = 0
     children: list[int] = field(default_factory=lambda: [0])
 
-    def fail(self, kind: str, *, limit: int = 0, row: int = 0, column: str = "", value: str = ""):
+    def fail(
+        self, kind: str, *, limit: int = 0, row: int = 0, column: str = "", value: str = ""
+    ) -> NoReturn:
         raise _Refused(Problem(row, column, kind, value, limit=limit))
 
     def _max_children(self) -> int:
@@ -173,8 +175,8 @@ class PartRules:
                 self.fail("too_many_rows", limit=self.limits.rows)
             self.column = 0
         elif local == "c":
-            reference = _CELL_REF.match(str(attributes.get("r", "")))
-            self.column = _column_number(reference.group(1)) if reference else self.column + 1
+            cell = _CELL_REF.match(str(attributes.get("r", "")))
+            self.column = _column_number(cell.group(1)) if cell else self.column + 1
             if self.column > self.limits.columns:
                 self.fail("too_many_columns", limit=self.limits.columns, row=self.row)
             self._enter_cell()
@@ -202,7 +204,7 @@ def _column_letters(number: int) -> str:
     return letters
 
 
-def _no_declarations(*_: Any) -> None:
+def _no_declarations(*_: Any) -> NoReturn:
     raise _Refused(Problem(0, "", "xlsx_unsafe", "DOCTYPE/ENTITY"))
 
 
@@ -230,7 +232,9 @@ def scan_xml(path: Path, archive: zipfile.ZipFile, name: str, rules: PartRules) 
         raise refuse(path, "xlsx_corrupt", f"{name}: {exc}") from exc
 
 
-def check_xml(path: Path, archive: zipfile.ZipFile, kinds: dict[str, str], limits: ImportLimits):
+def check_xml(
+    path: Path, archive: zipfile.ZipFile, kinds: dict[str, str], limits: ImportLimits
+) -> None:
     """Stream every XML part once (worksheets, shared strings and the rest)."""
     for name, kind in kinds.items():
         if kind == "other" and not _looks_like_xml(archive, name):
