@@ -266,7 +266,7 @@ def bench_emergency(args: argparse.Namespace) -> dict:
 
     tone = root / "tone.wav"
     subprocess.run(["sox", "-n", "-r", "44100", "-c", "1", "-b", "16", str(tone),
-                    "synth", "0.3", "sine", "880"], check=True)  # fmt: skip
+                    "synth", "1.0", "sine", "880"], check=True)  # fmt: skip
     segment = import_segment(rig.hub.library, tone, "Báo động", segment_id="bao")
     rig.hub.repository.add_version([("segments", segment.id, segment.to_dict())], ["*"], "bench")
     config = agent_config("dev-000", root / "dev", rig.port, rig.files.users["dev-000"],
@@ -322,11 +322,18 @@ def bench_emergency(args: argparse.Namespace) -> dict:
 # --- fan-out: N simulated devices --------------------------------------------------------------
 
 
+_stdout = threading.Lock()
+
+
 class TimedHost(BenchHost):
     """A simulated device that reports when the agent hands it a broadcast."""
 
     def play_now(self, segments: list[str], priority: Any, title: str) -> dict[str, Any]:
-        print(json.dumps({"device": self.device, "at": time.time(), "title": title}), flush=True)
+        at = time.time()
+        line = json.dumps({"device": self.device, "at": at, "title": title}) + "\n"
+        with _stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
         return {"ok": True}
 
 
@@ -373,7 +380,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
     rounds: list[dict[str, float]] = []
     try:
         tone = root / "tone.wav"
-        subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", str(tone), "synth", "0.2", "sine",
+        subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", str(tone), "synth", "1.0", "sine",
                         "440"], check=True)  # fmt: skip
         segment = import_segment(rig.hub.library, tone, "Báo động", segment_id="bao")
         rig.hub.repository.add_version([("segments", segment.id, segment.to_dict())], ["*"], "b")
@@ -410,6 +417,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
                 start = time.time()
                 client.post("/gui-lenh/khan-cap/xac-nhan",
                             data={"csrf": csrf_of(step.text), "sealed": sealed})  # fmt: skip
+                answered = time.time() - start
 
                 def arrived(title: str = title) -> list[float]:
                     with lock:
@@ -419,7 +427,9 @@ def bench_fanout(args: argparse.Namespace) -> dict:
                 times = wait_for(arrived, 60, "every device")
                 round_latencies = [at - start for at in times]
                 latencies.extend(round_latencies)
-                rounds.append(summary(round_latencies))
+                rounds.append({**summary(round_latencies),
+                               "first_ms": round(min(round_latencies) * 1000, 1),
+                               "confirm_request_ms": round(answered * 1000, 1)})  # fmt: skip
                 time.sleep(1.0)
         rss = rss_mb(hub.pid)
     finally:

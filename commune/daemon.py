@@ -197,6 +197,7 @@ class HubDaemon:
         self.topics = CommuneTopics(self.commune)
         self.on_event = on_event or (lambda kind, data: None)
         self.shutdown = threading.Event()
+        self.wake = threading.Event()  # set by staff work in this process: poll now
         self.inbox: queue.Queue[Message] = queue.Queue(INBOX)
         self._lock_fd: int | None = None
         self._threads: list[threading.Thread] = []
@@ -242,6 +243,7 @@ class HubDaemon:
 
     def stop(self) -> None:
         self.shutdown.set()
+        self.wake.set()
         for service in reversed(self.services):
             service.stop()
         offline = Message(self.topics.hub_status, codec.encode(hub_status(False)), retained=True)
@@ -382,7 +384,11 @@ class HubDaemon:
 
     def _poll(self) -> None:
         counted_at = time.monotonic()
-        while not self.shutdown.wait(POLL_S):
+        while not self.shutdown.is_set():
+            self.wake.wait(POLL_S)
+            self.wake.clear()
+            if self.shutdown.is_set():
+                break
             if time.monotonic() - counted_at >= COUNTS_EVERY_S:
                 counted_at = time.monotonic()
                 self.save_refusals()
@@ -435,8 +441,9 @@ def run_hub(config: Config, hub: HubData) -> int:
         from commune.site.hub import SiteRebuilder
 
         services.append(SiteRebuilder(hub, config))
+    daemon = HubDaemon(config, hub, services=services)
     if config.console.enabled:
         from commune.console.service import console_service
 
-        services.append(console_service(config, hub))
-    return HubDaemon(config, hub, services=services).run()
+        daemon.services.append(console_service(config, hub, on_command=daemon.wake.set))
+    return daemon.run()

@@ -30,6 +30,10 @@ PAGE_MODULES: tuple[str, ...] = (
     "commune.console.pages.publishing",
     "commune.console.pages.segments",
     "commune.console.pages.clips",
+    "commune.console.pages.schedule",
+    "commune.console.pages.plans",
+    "commune.console.pages.calendar_import",
+    "commune.console.pages.feeds",
 )
 
 

@@ -61,9 +61,16 @@ class Console:
     sends: SendLog
     templates: jinja2.Environment
     upload_dir: Path
+    on_command: Callable[[], None] = lambda: None  # the daemon's wake-up, in `village hub`
 
     @classmethod
-    def open(cls, config: Config, hub: HubData, now: Now = system_now) -> Console:
+    def open(
+        cls,
+        config: Config,
+        hub: HubData,
+        now: Now = system_now,
+        on_command: Callable[[], None] | None = None,
+    ) -> Console:
         path = hub.root / DB_FILE
         durable = Database(path, durable=True)
         light = Database(path, durable=False)
@@ -82,6 +89,7 @@ class Console:
             sends=SendLog(durable),
             templates=make_templates(zoneinfo.ZoneInfo(config.schedule.timezone)),
             upload_dir=hub.root / "uploads",
+            on_command=on_command or (lambda: None),
         )
 
     @property

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "segments.publish": frozenset({Role.RADIO}),
     "schedule.view": frozenset({Role.RADIO, Role.VIEWER, Role.ADMIN}),
     "schedule.publish": frozenset({Role.RADIO}),
+    "schedule.feeds": frozenset({Role.ADMIN}),  # the phone calendar's secret addresses
 }
 
 

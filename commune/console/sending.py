@@ -90,6 +90,7 @@ def send(console: Console, order: Order, actor: str, address: str) -> Send:
         title=order.title or (t("action_emergency") if order.priority == "emergency" else ""),
         ttl_s=console.config.hub.command_ttl_s,
     )
+    console.on_command()  # the daemon in this process sends it now
     reached = devices_of(hub.repository, resolve_targets(hub, order.devices))
     now = console.now()
     record = Send(

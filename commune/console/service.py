@@ -9,6 +9,7 @@ loopback is refused before anything starts.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from commune.console.app import build_app
 from commune.console.context import Console
@@ -40,11 +41,17 @@ class ConsoleService:
         self.server.stop()
 
 
-def console_service(config: Config, hub: HubData) -> ConsoleService:
-    """Checks the transport settings now (raises ConsoleError); listens on start()."""
+def console_service(
+    config: Config, hub: HubData, on_command: Callable[[], None] | None = None
+) -> ConsoleService:
+    """Checks the transport settings now (raises ConsoleError); listens on start().
+
+    ``on_command`` is called when staff queue a command (the daemon's wake-up: it sends the
+    command at once instead of at its next poll).
+    """
     check_transport(config.console)
     keep_small()
-    console = Console.open(config, hub)
+    console = Console.open(config, hub, on_command=on_command)
     from commune.site.serve import site_routes  # the public site at /cong-khai/
 
     return ConsoleService(ConsoleServer(build_app(console, site_routes(hub.root)), config.console))

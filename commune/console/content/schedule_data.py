@@ -1,0 +1,190 @@
+"""The planned slots of every plan on every device, for the Schedule page.
+
+Each device's plans and segments are its desired state (``commune.desired``); devices
+holding the same plans and segments share one expansion (``village.plan.build_schedule``:
+quiet hours, holidays, overlaps, make-up sessions and quarantined plans included), so 200
+devices of one commune cost one or a few expansions. Each slot is then marked with what the
+devices' play logs say of it (aired, partial, missed, or no record yet).
+
+Expansions are cached by the hub's content version and the window; the marks for a window
+are rebuilt at most every ``MARKS_TTL_S`` seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from commune.console.content.cache import SharedCache, bucket
+from commune.desired import desired_state
+from commune.repository import HubRepository
+from village.errors import PlanError
+from village.plan import Plan, Policy, Quarantined, Schedule, Slot, build_schedule
+
+MARKS_TTL_S = 30.0
+OUTCOMES = ("aired", "partial", "missed")
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one device should hold for planning: its plans and its segments' lengths."""
+
+    plans: tuple[dict[str, Any], ...]
+    durations: tuple[tuple[str, float], ...]
+
+    @property
+    def fingerprint(self) -> str:
+        text = json.dumps([self.plans, self.durations], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def holdings(repository: HubRepository) -> dict[str, Holding]:
+    """Each registered device's plans and segment lengths, from the desired state."""
+    entries = repository.entries()
+    found = {}
+    for device in repository.device_ids():
+        items = desired_state(entries, device).items
+        plans = tuple(items["plans"][key] for key in sorted(items["plans"]))
+        durations = tuple(
+            sorted((sid, float(r.get("duration_s") or 0)) for sid, r in items["segments"].items())
+        )
+        found[device] = Holding(plans, durations)
+    return found
+
+
+def load_plans(records: Iterable[Mapping[str, Any]]) -> tuple[list[Plan], list[Quarantined]]:
+    """The plans a device holds; one that does not even load is set aside with its reason."""
+    plans, refused = [], []
+    for record in records:
+        try:
+            plans.append(Plan.from_dict(record))
+        except (PlanError, TypeError, ValueError) as exc:
+            refused.append(
+                Quarantined(str(record.get("id", "?")), str(record.get("title", "")), str(exc))
+            )
+    return plans, refused
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    """One slot (or one slot not aired, with why) and the devices it concerns."""
+
+    slot: Slot
+    devices: tuple[str, ...]
+    reason: str = ""  # why it is not aired ("" when it is planned to air)
+
+    @property
+    def key(self) -> str:
+        return self.slot.key
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.reason)
+
+
+@dataclass
+class DeviceSchedules:
+    """Every slot in a window, over the devices asked for."""
+
+    begin: dt.datetime
+    end: dt.datetime
+    devices: list[str]
+    slots: list[PlannedSlot] = field(default_factory=list)
+    quarantined: list[tuple[Quarantined, tuple[str, ...]]] = field(default_factory=list)
+
+
+def _expand(holding: Holding, begin: dt.datetime, end: dt.datetime, policy: Policy) -> Schedule:
+    plans, refused = load_plans(holding.plans)
+    schedule = build_schedule(plans, begin, end, dict(holding.durations), policy)
+    schedule.quarantined = refused + schedule.quarantined
+    return schedule
+
+
+class ScheduleSource:
+    """Expansions and marks of one hub, cached (one instance per hub folder)."""
+
+    def __init__(self, repository: HubRepository) -> None:
+        self.repository = repository
+        self._holdings: SharedCache[dict[str, Holding]] = SharedCache(4)
+        self._schedules: SharedCache[Schedule] = SharedCache(64)
+        self._marks: SharedCache[dict[str, dict[str, str]]] = SharedCache(32)
+
+    def holdings(self) -> dict[str, Holding]:
+        version = self.repository.latest_version()
+        registered = tuple(self.repository.device_ids())
+        return self._holdings.get((version, registered), lambda: holdings(self.repository))
+
+    def schedules(
+        self, begin: dt.datetime, end: dt.datetime, policy: Policy, devices: list[str]
+    ) -> DeviceSchedules:
+        held = self.holdings()
+        chosen = [d for d in devices if d in held]
+        groups: dict[str, list[str]] = {}
+        for device in chosen:
+            groups.setdefault(held[device].fingerprint, []).append(device)
+        merged: dict[tuple[str, str], list[str]] = {}
+        slots: dict[tuple[str, str], tuple[Slot, str]] = {}
+        view = DeviceSchedules(begin, end, chosen)
+        for fingerprint, members in groups.items():
+            holding = held[members[0]]
+            schedule = self._schedules.get(
+                (fingerprint, begin, end, policy), lambda h=holding: _expand(h, begin, end, policy)
+            )
+            for slot in schedule.slots:
+                key = (slot.key, "")
+                slots.setdefault(key, (slot, ""))
+                merged.setdefault(key, []).extend(members)
+            for gone in schedule.suppressed:
+                key = (gone.slot.key, gone.reason)
+                slots.setdefault(key, (gone.slot, gone.reason))
+                merged.setdefault(key, []).extend(members)
+            for plan in schedule.quarantined:
+                view.quarantined.append((plan, tuple(members)))
+        view.slots = sorted(
+            (PlannedSlot(slots[k][0], tuple(sorted(merged[k])), slots[k][1]) for k in slots),
+            key=lambda p: (p.slot.start, p.slot.plan_id, p.reason),
+        )
+        return view
+
+    def marks(
+        self, begin: dt.datetime, end: dt.datetime, now: dt.datetime
+    ) -> dict[str, dict[str, str]]:
+        """{slot key: {device: outcome}} from the play logs of the window."""
+
+        def read() -> dict[str, dict[str, str]]:
+            found: dict[str, dict[str, str]] = {}
+            for record in self.repository.records(
+                stream="playlog",
+                since=begin.astimezone(dt.UTC).isoformat(),
+                until=end.astimezone(dt.UTC).isoformat(),
+            ):
+                slot, outcome = record.get("slot"), record.get("outcome")
+                if isinstance(slot, str) and slot and outcome in OUTCOMES:
+                    found.setdefault(slot, {})[str(record.get("device", ""))] = str(outcome)
+            return found
+
+        return self._marks.get((begin, end, bucket(now, MARKS_TTL_S)), read)
+
+
+def tally(marks: Mapping[str, str], devices: Iterable[str]) -> Counter[str]:
+    """How many of ``devices`` logged each outcome for a slot."""
+    return Counter(marks[d] for d in devices if d in marks)
+
+
+_SOURCES: dict[Path, ScheduleSource] = {}
+
+
+def source_for(root: Path, repository: HubRepository) -> ScheduleSource:
+    """The cached source of the hub in ``root`` (one hub per process; tests open several)."""
+    found = _SOURCES.get(root)
+    if found is None or found.repository is not repository:
+        found = ScheduleSource(repository)
+        _SOURCES.clear()
+        _SOURCES[root] = found
+    return found
