@@ -2,6 +2,7 @@
 
     python -m bench.controller_resilience_bench badplan --rule "FREQ=DAILY;INTERVAL=0"
     python -m bench.controller_resilience_bench badplan --rule "FREQ=SECONDLY" --wait 150
+    python -m bench.controller_resilience_bench badplan --slow-expansion-s 5
     python -m bench.controller_resilience_bench frozen --max-on-s 6 --freeze-s 20
     python -m bench.controller_resilience_bench sigterm --rounds 5
 
@@ -56,6 +57,24 @@ if _log:
             return changed
 
         MockPin._change_state = _change_state
+"""
+
+
+# A stand-in for a plan that costs its whole expansion budget: every schedule built in the
+# controller first burns this much CPU (a bench-only launcher; the product has no such hook).
+SLOW_LAUNCHER = """
+import sys, time
+sys.path.insert(0, {repo!r})
+import village.plan as plan
+real = plan.build_schedule
+def build_schedule(*args, **kwargs):
+    end = time.thread_time() + {seconds!r}
+    while time.thread_time() < end:
+        pass
+    return real(*args, **kwargs)
+plan.build_schedule = build_schedule
+from village.cli import main
+sys.exit(main(sys.argv[1:]))
 """
 
 
@@ -118,9 +137,13 @@ class Rig:
 
         return ContentStore(self.data).transaction()
 
-    def start(self, *args: str) -> subprocess.Popen:
+    def start(self, *args: str, slow_expansion_s: float = 0.0) -> subprocess.Popen:
+        command = [*VILLAGE, *args]
+        if slow_expansion_s:
+            code = SLOW_LAUNCHER.format(repo=str(REPO), seconds=slow_expansion_s)
+            command = [sys.executable, "-c", code, *args]
         proc = subprocess.Popen(
-            [*VILLAGE, *args],
+            command,
             env=self.env,
             cwd=REPO,
             stdout=subprocess.DEVNULL,
@@ -252,7 +275,9 @@ def bad_plan(rule: str, since_days: float) -> dict[str, Any]:
     }
 
 
-def run_controller_with(plans: list[dict[str, Any]], wait: float, cpu_window: float) -> dict:
+def run_controller_with(
+    plans: list[dict[str, Any]], wait: float, cpu_window: float, slow_expansion_s: float = 0.0
+) -> dict:
     """Start with ``plans`` in the store: ready time, CPU and memory, play-now, SIGTERM."""
     rig = Rig("badplan")
     try:
@@ -260,7 +285,7 @@ def run_controller_with(plans: list[dict[str, Any]], wait: float, cpu_window: fl
         for plan in plans:
             rig.store_plan(plan)
         rig.start_guard()
-        proc = rig.start("controller")
+        proc = rig.start("controller", slow_expansion_s=slow_expansion_s)
         t0 = time.monotonic()
         ready = rig.wait_ready(proc, wait)
         spent = time.monotonic() - t0
@@ -331,6 +356,16 @@ def run_plan_arrives(rule: str, since_days: float, cpu_window: float) -> dict:
 
 def bench_badplan(args: argparse.Namespace) -> dict:
     bad = bad_plan(args.rule, args.since_days)
+    if args.slow_expansion_s:
+        return {
+            "expansion_cpu_s": args.slow_expansion_s,
+            "baseline_good_plans_only": run_controller_with(
+                [good_plan()], args.wait, args.cpu_window
+            ),
+            "good_plans_with_a_slow_expansion": run_controller_with(
+                [good_plan()], args.wait, args.cpu_window, args.slow_expansion_s
+            ),
+        }
     return {
         "rule": args.rule,
         "bad_plan_since_days": args.since_days,
@@ -459,6 +494,12 @@ def main() -> None:
     bad.add_argument("--since-days", type=float, default=1.0, help="the bad plan's DTSTART")
     bad.add_argument("--wait", type=float, default=60.0, help="give up on readiness after")
     bad.add_argument("--cpu-window", type=float, default=10.0)
+    bad.add_argument(
+        "--slow-expansion-s",
+        type=float,
+        default=0.0,
+        help="instead: every expansion burns this much CPU first (a plan at its budget)",
+    )
     frozen = sub.add_parser("frozen", help="the controller frozen (SIGSTOP) on air")
     frozen.add_argument("--max-on-s", type=float, default=6.0)
     frozen.add_argument("--freeze-s", type=float, default=20.0)
