@@ -172,6 +172,7 @@ MESSAGES: dict[str, str] = {
     "send_title": "Phát ngay",
     "send_devices": "Thiết bị nhận lệnh",
     "send_all_devices": "Toàn xã (mọi thiết bị)",
+    "send_all_devices_hint": "Không chọn thiết bị nào nghĩa là gửi tới toàn xã.",
     "send_segments": "Bài phát",
     "send_no_segments": "Máy chủ xã chưa có bài phát thanh nào: hãy thêm bài trước.",
     "send_title_field": "Tiêu đề buổi phát",

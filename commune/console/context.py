@@ -15,7 +15,7 @@ from commune.console.audit import AuditLog
 from commune.console.catalogue import MESSAGES, t
 from commune.console.content.formats import install as install_content_formats
 from commune.console.database import Database
-from commune.console.formatting import human_bytes, local_time
+from commune.console.formatting import human_bytes, local_time, vn_day
 from commune.console.sends import SendLog
 from commune.console.sessions import SessionStore
 from commune.console.throttle import LoginThrottle
@@ -45,6 +45,7 @@ def make_templates(zone: zoneinfo.ZoneInfo) -> jinja2.Environment:
     env.globals["messages"] = MESSAGES
     env.filters["localtime"] = lambda text, fmt="%d/%m/%Y %H:%M": local_time(text, zone, fmt)
     env.filters["bytes"] = human_bytes
+    env.filters["vnday"] = vn_day
     install_content_formats(env)  # the content pages' filters
     return env
 

@@ -43,3 +43,11 @@ def duration(seconds: float) -> str:
         return t("duration_hours", h=hours, m=minutes)
     days, hours = divmod(hours, 24)
     return t("duration_days", d=days, h=hours)
+
+
+def vn_day(text: str) -> str:
+    """``2026-11-30`` as staff write it: ``30/11/2026`` (other text unchanged)."""
+    try:
+        return dt.date.fromisoformat(str(text)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(text)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from commune.console.content.plan_form import describe
-from commune.console.content.schedule_data import Holding, load_plans
+from commune.console.content.schedule_data import Holding
+from village.plan import read_plans
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def plan_rows(held: dict[str, Holding]) -> list[PlanRow]:
     for holding in held.values():
         for record in holding.plans:
             counts[str(record.get("id"))] = counts.get(str(record.get("id")), 0) + 1
-    plans, _ = load_plans(held_plans(held).values())
+    plans, _ = read_plans(held_plans(held).values())
     rows = [
         PlanRow(
             p.id,

@@ -24,8 +24,7 @@ from typing import Any
 from commune.console.content.cache import SharedCache, bucket
 from commune.desired import desired_state
 from commune.repository import HubRepository
-from village.errors import PlanError
-from village.plan import Plan, Policy, Quarantined, Schedule, Slot, build_schedule
+from village.plan import Policy, Quarantined, Schedule, Slot, build_schedule, read_plans
 
 MARKS_TTL_S = 30.0
 OUTCOMES = ("aired", "partial", "missed")
@@ -58,19 +57,6 @@ def holdings(repository: HubRepository) -> dict[str, Holding]:
     return found
 
 
-def load_plans(records: Iterable[Mapping[str, Any]]) -> tuple[list[Plan], list[Quarantined]]:
-    """The plans a device holds; one that does not even load is set aside with its reason."""
-    plans, refused = [], []
-    for record in records:
-        try:
-            plans.append(Plan.from_dict(record))
-        except (PlanError, TypeError, ValueError) as exc:
-            refused.append(
-                Quarantined(str(record.get("id", "?")), str(record.get("title", "")), str(exc))
-            )
-    return plans, refused
-
-
 @dataclass(frozen=True)
 class PlannedSlot:
     """One slot (or one slot not aired, with why) and the devices it concerns."""
@@ -100,7 +86,7 @@ class DeviceSchedules:
 
 
 def _expand(holding: Holding, begin: dt.datetime, end: dt.datetime, policy: Policy) -> Schedule:
-    plans, refused = load_plans(holding.plans)
+    plans, refused = read_plans(holding.plans)
     schedule = build_schedule(plans, begin, end, dict(holding.durations), policy)
     schedule.quarantined = refused + schedule.quarantined
     return schedule

@@ -11,10 +11,9 @@ from commune.console.content import plan_form as forms
 from commune.console.content.place import schedule_source
 from commune.console.content.plan_list import held_plans
 from commune.console.content.publishing import chosen_devices, publish
-from commune.console.content.schedule_data import load_plans
 from commune.console.web import Visit, page
 from village.library import save_plan
-from village.plan import Plan, Policy
+from village.plan import Plan, Policy, read_plans
 
 BASE = "/lich/ke-hoach"
 
@@ -27,7 +26,7 @@ def _editing(visit: Visit) -> tuple[Plan | None, bool]:
     record = held_plans(schedule_source(visit.console).holdings()).get(key)
     if record is None:
         return None, True
-    plans, _ = load_plans([record])
+    plans, _ = read_plans([record])
     return (plans[0] if plans else None), True
 
 
@@ -74,7 +73,7 @@ def _preview(visit: Visit, values: forms.PlanForm, editing: Plan | None) -> dict
     except forms.PlanFormError as exc:
         return {"problems": exc.problems, "slots": None}
     targets = chosen_devices(console.hub, visit.form.getlist("device")) or None
-    others, _ = load_plans(held_plans(schedule_source(console).holdings(), targets).values())
+    others, _ = read_plans(held_plans(schedule_source(console).holdings(), targets).values())
     durations = {sid: s.duration_s for sid, s in console.hub.library.snapshot().segments.items()}
     policy = Policy.from_config(console.config)
     return {

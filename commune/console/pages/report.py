@@ -12,6 +12,7 @@ from starlette.routing import Route
 from commune.console import reporting
 from commune.console.catalogue import t
 from commune.console.errors import ConsoleError
+from commune.console.formatting import vn_day
 from commune.console.nav import NavItem
 from commune.console.web import Visit, page
 from commune.report.conference import new_conference, record_conference
@@ -52,7 +53,7 @@ def _page(visit: Visit, status: int = 200, error: str = "", message: str = "") -
 @page("report.view")
 def report_form(visit: Visit) -> Response:
     note = visit.request.query_params.get("tb", "")
-    message = t("conference_added", day=note) if note[:4].isdigit() else ""
+    message = t("conference_added", day=vn_day(note)) if note[:4].isdigit() else ""
     return _page(visit, message=message)
 
 
