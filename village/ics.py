@@ -37,6 +37,7 @@ import icalendar
 from village.errors import PlanError
 from village.ics_zones import ZoneResolver
 from village.plan import MAKEUP_NEXT_FREE_DAY, MAKEUP_SKIP, Override, Plan, PlanInvalid, Priority
+from village.text import clean_line
 
 MAX_ICS_BYTES = 8 * 1024 * 1024
 MAX_EVENTS = 10_000
@@ -466,7 +467,7 @@ class _Reader:
         fields = _field_lines(str(event.get("DESCRIPTION") or ""))
         segments, rotate = _segments(event, fields)
         cancelled = str(event.get("STATUS") or "").upper() == "CANCELLED"
-        title = str(event.get("SUMMARY") or "Phát thanh").strip() or "Phát thanh"
+        title = clean_line(str(event.get("SUMMARY") or "")) or "Phát thanh"
         if cancelled:
             self.notes.append(
                 f"{_label(event, uid)}: đã hủy (STATUS:CANCELLED), lưu nhưng không phát"
@@ -550,7 +551,7 @@ class _Reader:
             start_text = _wall(start)
             length = self.length_of(event, start, required=False)
             minutes = round(length.total_seconds() / 60, 3)
-        title = str(event.get("SUMMARY") or "").strip()
+        title = clean_line(str(event.get("SUMMARY") or ""))
         return Override(
             recurrence_id=_wall(recurrence.astimezone(zone)),
             start=start_text,
