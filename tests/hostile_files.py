@@ -170,14 +170,40 @@ def xlsx_huge_cell(folder: Path, gigabytes: float = 1.1) -> Path:
     strings = repeated_entry(
         STRINGS_PART, STRINGS_HEAD + b"<si><t>", b"a" * MB, count, b"</t></si></sst>"
     )
+    return _with_shared_strings(folder / "huge-cell.xlsx", strings, b"0")
+
+
+def xlsx_ratio_bomb(folder: Path) -> Path:
+    """A sheet of 40 MB (under the size cap) that compresses a thousandfold."""
+    entry = repeated_entry(SHEET_PART, SHEET_HEAD + header_rows(), b" " * MB, 40, SHEET_TAIL)
+    return workbook_with(folder / "ratio-bomb.xlsx", xl__worksheets__sheet1__xml=entry)
+
+
+def xlsx_many_parts(folder: Path, count: int = 1_001) -> Path:
+    """A workbook with more parts than any real one (each tiny)."""
+    parts = workbook_parts()
+    entries = [plain_entry(name, data) for name, data in parts.items()]
+    entries += [plain_entry(f"xl/media/x{i}.bin", b"x") for i in range(count)]
+    return write_zip(folder / "many-parts.xlsx", entries)
+
+
+def xlsx_many_strings(folder: Path, count: int = 200_001) -> Path:
+    """Shared strings of ``count`` texts (3 MB, well under the size cap)."""
+    strings = repeated_entry(STRINGS_PART, STRINGS_HEAD, b"<si><t>a</t></si>", count, b"</sst>")
+    return _with_shared_strings(folder / "many-strings.xlsx", strings, b"0")
+
+
+def _with_shared_strings(path: Path, strings: Entry, index: bytes) -> Path:
+    """A workbook whose row 2 is one cell pointing at shared string ``index``."""
     sheet = plain_entry(
         SHEET_PART,
         SHEET_HEAD
         + row_xml(1, *HEADERS)
-        + b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+        + b'<row r="2"><c r="A2" t="s"><v>'
+        + index
+        + b"</v></c></row>"
         + SHEET_TAIL,
     )
-    path = folder / "huge-cell.xlsx"
     parts = workbook_parts()
     types = parts["[Content_Types].xml"].replace(
         b"</Types>",
@@ -301,6 +327,9 @@ ATTACKS: dict[str, Callable[[Path], Path]] = {
     "XLSX sheet inflating to 1.2 GB": xlsx_sheet_bomb,
     "XLSX sheet inflating to 1.2 GB, declaring 256 KB": xlsx_lying_bomb,
     "XLSX with a 1.1 GB cell (shared string)": xlsx_huge_cell,
+    "XLSX sheet of 40 MB compressing a thousandfold": xlsx_ratio_bomb,
+    "XLSX of 1,001 parts": xlsx_many_parts,
+    "XLSX of 200,001 shared strings": xlsx_many_strings,
     "XLSX cell of 40,000 characters": xlsx_long_cell,
     "XLSX row reaching column XFD": xlsx_wide_row,
     "XLSX row numbered 1,048,576": xlsx_far_row,

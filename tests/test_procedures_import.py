@@ -467,3 +467,10 @@ def test_a_write_in_between_is_not_lost(tmp_path: Path) -> None:
     khai_sinh = procedures["1.001193"]
     assert (khai_sinh.fees, khai_sinh.effective_date) == ("Lệ phí mới", "2025-01-02")
     assert "1.000894" in procedures  # the other writer's procedure is kept
+
+
+def test_every_problem_has_its_vietnamese_text() -> None:
+    from kiosk.catalogue import TEXTS
+    from village.procedures import PROBLEM_TEXTS
+
+    assert [k for k in PROBLEM_TEXTS if f"problem_{k}" not in TEXTS] == []
