@@ -582,6 +582,7 @@ MESSAGES: dict[str, str] = {
     "col_devices": "Thiết bị",
     "plan_when": "{days} lúc {time}, {minutes} phút",
     "plan_once": "một lần, ngày {day}",
+    "plan_daily": "Hằng ngày",
     # a plan in a form
     "back_to_schedule": "Về lịch phát thanh",
     "plan_form_new": "Tạo lịch phát",
@@ -589,6 +590,7 @@ MESSAGES: dict[str, str] = {
     "plan_form_problems": "Chưa đăng được lịch này:",
     "plan_title": "Tên lịch",
     "plan_id": "Mã lịch (không bắt buộc)",
+    "plan_id_hint": "tự tạo từ tên lịch",
     "plan_rule_kept": (
         "Lịch này nhập từ tệp lịch với quy tắc lặp riêng ({rule}): quy tắc và giờ phát được "
         "giữ nguyên; sửa chúng trong ứng dụng lịch rồi nhập lại tệp."
@@ -635,6 +637,7 @@ MESSAGES: dict[str, str] = {
     "calendar_first_slots_past": "Các lịch này đã hết buổi; các buổi đầu tiên của chúng:",
     "calendar_preview_again": "Xem trước cho các thiết bị đã chọn",
     "calendar_publish_to": "Đăng lên: {devices}",
+    "calendar_publish_all": "Đăng lên: toàn xã (mọi thiết bị)",
     "calendar_publish": "Đăng {count} lịch",
     # the phone calendar
     "feeds_link": "Lịch phát thanh trên điện thoại của cán bộ",

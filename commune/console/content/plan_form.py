@@ -212,6 +212,8 @@ def describe(plan: Plan) -> str:
     simple = _SIMPLE_RULE.match(plan.rrule or "")
     if simple:
         days = ", ".join(t(f"weekday_{d}") for d in simple.group(1).split(","))
+    elif plan.rrule == "FREQ=DAILY":
+        days = t("plan_daily")
     else:
         days = plan.rrule or t("plan_once", day=start.strftime("%d/%m/%Y"))
     return t("plan_when", days=days, time=start.strftime("%H:%M"), minutes=f"{plan.slot_minutes:g}")
