@@ -185,6 +185,7 @@ TEXTS: dict[str, str] = {
     ),
     "problem_too_many_rows": "tệp có hơn {limit} dòng (một danh sách thủ tục không dài thế)",
     "problem_too_many_columns": "có hơn {limit} cột",
+    "problem_too_many_cells": "tệp có hơn {limit} ô",
     "problem_xlsx_too_big": "phần «{value}» của tệp Excel giải nén ra hơn {limit} MB",
     "problem_xlsx_bomb": (
         "phần «{value}» của tệp Excel giải nén ra gấp hơn {limit} lần cỡ của nó (tệp độc hại?)"

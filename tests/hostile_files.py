@@ -226,6 +226,19 @@ def _with_shared_strings(path: Path, strings: Entry, index: bytes) -> Path:
     return write_zip(path, entries)
 
 
+def xlsx_many_cells(folder: Path, rows: int = 10_000) -> Path:
+    """``rows`` rows of 200 cells: every row and column within its cap, 2,000,000 cells."""
+    header = b"<row>" + b"".join(
+        b'<c t="inlineStr"><is><t>%s</t></is></c>' % text.encode()
+        for text in [*HEADERS, *(f"Cột {i}" for i in range(197))]
+    )
+    row = b'<row><c t="inlineStr"><is><t>1.000001</t></is></c>' + b"<c><v>1</v></c>" * 199
+    entry = repeated_entry(
+        SHEET_PART, SHEET_HEAD + header + b"</row>", row + b"</row>", rows, SHEET_TAIL
+    )
+    return workbook_with(folder / "many-cells.xlsx", xl__worksheets__sheet1__xml=entry)
+
+
 def xlsx_long_cell(folder: Path, chars: int = 40_000) -> Path:
     """A cell longer than Excel can hold (32,767), in a sheet of honest size."""
     sheet = SHEET_HEAD + row_xml(1, *HEADERS) + row_xml(2, ROW[0], "x " * (chars // 2), ROW[2])
@@ -330,6 +343,7 @@ ATTACKS: dict[str, Callable[[Path], Path]] = {
     "XLSX sheet of 40 MB compressing a thousandfold": xlsx_ratio_bomb,
     "XLSX of 1,001 parts": xlsx_many_parts,
     "XLSX of 200,001 shared strings": xlsx_many_strings,
+    "XLSX of 10,000 rows of 200 cells": xlsx_many_cells,
     "XLSX cell of 40,000 characters": xlsx_long_cell,
     "XLSX row reaching column XFD": xlsx_wide_row,
     "XLSX row numbered 1,048,576": xlsx_far_row,

@@ -49,6 +49,7 @@ ATTACKS: list[tuple[Callable[[Path], Path], str]] = [
     (hostile.xlsx_ratio_bomb, "giải nén ra gấp hơn 100 lần cỡ của nó"),
     (hostile.xlsx_many_parts, "tệp Excel có hơn 1.000 phần bên trong"),
     (hostile.xlsx_many_strings, "tệp Excel chứa hơn 200.000 đoạn chữ khác nhau"),
+    (hostile.xlsx_many_cells, "tệp có hơn 500.000 ô"),
     (hostile.xlsx_long_cell, "dòng 2, cột «B»: ô dài hơn 32.767 ký tự"),
     (hostile.xlsx_wide_row, "dòng 3: có hơn 200 cột"),
     (hostile.xlsx_far_row, "tệp có hơn 10.000 dòng"),

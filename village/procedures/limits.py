@@ -22,6 +22,7 @@ class ImportLimits:
     file_bytes: int = 32 << 20  # a CSV, JSON or XLSX file as stored
     rows: int = 10_000  # procedures: JSON records, rows under the header of a sheet or CSV
     columns: int = 200
+    cells: int = 500_000  # of a sheet or CSV, as rows are padded to their last cell (50 a row)
     cell_chars: int = CELL_CHARS
     items: int = 200  # items of one list cell (steps, documents, ...)
     record_chars: int = 100_000  # all the text of one procedure

@@ -14,6 +14,7 @@ PROBLEM_TEXTS = {
     "file_too_big": "the file is {value} MB, more than the {limit} MB a procedure list needs",
     "too_many_rows": "more than {limit} rows: a procedure list is never this long",
     "too_many_columns": "more than {limit} columns",
+    "too_many_cells": "more than {limit} cells",
     "xls": "old Excel format (.xls): save it as an Excel workbook (.xlsx)",
     "xlsx_corrupt": "not a readable Excel workbook (.xlsx): {value}",
     "xlsx_too_big": "part {value} of the workbook unpacks to more than {limit} MB",

@@ -71,7 +71,7 @@ def _field_limit(chars: int) -> Iterator[None]:
 def _rows(path: Path, handle: io.TextIOBase, limits: ImportLimits) -> list[tuple[int, list[Any]]]:
     reader = csv.reader(handle, delimiter=_delimiter(handle, limits))
     records: list[tuple[int, list[Any]]] = []
-    number = 0
+    number = cells_read = 0
     try:
         with _field_limit(limits.cell_chars):
             for number, cells in enumerate(reader, 1):
@@ -81,6 +81,9 @@ def _rows(path: Path, handle: io.TextIOBase, limits: ImportLimits) -> list[tuple
                     raise ProcedureImportError(
                         path, [Problem(number, "", "too_many_columns", limit=limits.columns)]
                     )
+                cells_read += len(cells)
+                if cells_read > limits.cells:
+                    raise refuse(path, "too_many_cells", limit=limits.cells)
                 records.append((number, cells))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

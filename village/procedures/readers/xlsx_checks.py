@@ -134,6 +134,7 @@ class PartRules:
     rows: int = 0
     row: int = 0
     column: int = 0
+    cells: int = 0  # as openpyxl pads them: each row up to its last cell
     children: list[int] = field(default_factory=lambda: [0])
 
     def fail(
@@ -185,6 +186,10 @@ class PartRules:
         if len(self.children) == self.cell_depth:
             self.cell_depth = 0
         self.children.pop()
+        if self.kind == "sheet" and name.rpartition("}")[2] == "row":
+            self.cells += self.column
+            if self.cells > self.limits.cells:
+                self.fail("too_many_cells", limit=self.limits.cells)
 
     def characters(self, data: str) -> None:
         self.text += len(data)
