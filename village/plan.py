@@ -356,37 +356,38 @@ class Plan:
             problems.append(f"mã lịch {self.id!r} phải gồm 1-80 chữ, số, '.', '_' hoặc '-'")
         if not isinstance(self.timezone, str) or not known_zone(self.timezone):
             problems.append(f"múi giờ không tồn tại: {self.timezone!r}")
-        if max(len(self.rdates), len(self.exdates), len(self.overrides)) > MAX_DATES:
-            problems.append(f"quá {MAX_DATES} ngày RDATE, EXDATE hoặc buổi được sửa")
-        for text in [self.dtstart, *self.rdates]:
-            try:
-                _local(text)
-            except PlanError as exc:
-                problems.append(str(exc))
-        for text in self.exdates:
-            try:
-                _exdate(text)
-            except PlanError as exc:
-                problems.append(str(exc))
-        for override in self.overrides:
-            if not isinstance(override, Override):
-                problems.append(f"thay đổi buổi phát không hợp lệ: {override!r}")
-            else:
-                problems.extend(override.problems())
-        if self.makeup not in MAKEUP_RULES:
-            problems.append(f"cách bù buổi {self.makeup!r}: dùng {' hoặc '.join(MAKEUP_RULES)}")
-        for text in (self.window_start, self.window_end):
-            if text:
-                try:
-                    dt.date.fromisoformat(text)
-                except ValueError:
-                    problems.append(f"ngày giới hạn {text!r} không có dạng YYYY-MM-DD")
+        problems += self._date_problems()
         if not isinstance(self.slot_minutes, int | float) or not 0 < self.slot_minutes <= 24 * 60:
             problems.append("độ dài buổi phát phải lớn hơn 0 và không quá một ngày")
         try:
             Priority.parse(self.priority)
         except PlanError as exc:
             problems.append(str(exc))
+        if self.makeup not in MAKEUP_RULES:
+            problems.append(f"cách bù buổi {self.makeup!r}: dùng {' hoặc '.join(MAKEUP_RULES)}")
+        return problems
+
+    def _date_problems(self) -> list[str]:
+        if max(len(self.rdates), len(self.exdates), len(self.overrides)) > MAX_DATES:
+            return [f"quá {MAX_DATES} ngày RDATE, EXDATE hoặc buổi được sửa"]
+        problems = []
+        checks: list[tuple[Callable[[str], object], list[str]]] = [
+            (_local, [self.dtstart, *self.rdates]),
+            (_exdate, list(self.exdates)),
+            (dt.date.fromisoformat, [t for t in (self.window_start, self.window_end) if t]),
+        ]
+        for check, texts in checks:
+            for text in texts:
+                try:
+                    check(text)
+                except (PlanError, TypeError, ValueError) as exc:
+                    wrong = f"ngày {text!r} không có dạng YYYY-MM-DD"
+                    problems.append(str(exc) if isinstance(exc, PlanError) else wrong)
+        for override in self.overrides:
+            if not isinstance(override, Override):
+                problems.append(f"thay đổi buổi phát không hợp lệ: {override!r}")
+            else:
+                problems.extend(override.problems())
         return problems
 
     def _rule_problems(self) -> list[str]:

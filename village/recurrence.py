@@ -75,6 +75,11 @@ def parse_rule(text: str) -> dict[str, str]:
         parts[key] = value
     _check_frequency(parts)
     _check_limits(parts)
+    _check_lists(parts)
+    return parts
+
+
+def _check_lists(parts: dict[str, str]) -> None:
     for key in NUMBER_PARTS:
         if key in parts:
             numbers(parts, key)
@@ -83,7 +88,6 @@ def parse_rule(text: str) -> dict[str, str]:
             raise PlanError(f"BYDAY={parts['BYDAY']}: «{day}» không phải thứ trong tuần (MO…SU)")
     if parts.get("WKST", "MO") not in WEEKDAYS:
         raise PlanError(f"WKST={parts['WKST']} không phải thứ trong tuần (MO…SU)")
-    return parts
 
 
 def _check_frequency(parts: dict[str, str]) -> None:
