@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import MEDIA, run_village
 from village.errors import PlanError
 from village.ics import plans_from_ics
-from village.plan import Plan, Policy, Priority, build_schedule, plan_slots
+from village.plan import Override, Plan, Policy, Priority, build_schedule, plan_slots
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -487,6 +487,16 @@ def plan_with(rule: str = "", **fields) -> Plan:
         ("FREQ=WEEKLY;COUNT=3;UNTIL=20210401", {}, "cả COUNT và UNTIL"),
         ("FREQ=YEARLY;BYEASTER=0", {}, "BYEASTER"),
         ("FREQ=WEEKLY;BYDAY=XX", {}, "XX"),
+        (
+            "FREQ=DAILY",
+            {
+                "overrides": [
+                    Override("2021-03-05T06:30:00", "2021-06-05T06:30:00", this_and_future=True)
+                ]
+            },
+            "cả chuỗi bị dời quá 31 ngày",
+        ),
+        ("FREQ=DAILY", {"makeup": "sometimes"}, "cách bù buổi"),
     ],
 )
 def test_validate_refuses_rules_that_would_swamp_the_scheduler(rule, fields, words) -> None:

@@ -62,6 +62,7 @@ MAX_DATES = 2000  # RDATEs, EXDATEs and overrides of one plan
 MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY = "skip", "next-free-day"
 MAKEUP_RULES = (MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY)
 MOVED_BY_CALENDAR, MOVED_FOR_HOLIDAY = "rescheduled", "holiday"
+MAX_SERIES_SHIFT = dt.timedelta(days=31)  # RANGE=THISANDFUTURE: the window grows by the shift
 
 
 class Priority(enum.IntEnum):
@@ -255,7 +256,13 @@ class Override:
             0 <= self.slot_minutes <= 24 * 60
         ):
             found.append(f"buổi {self.recurrence_id}: độ dài buổi phát không hợp lệ")
-        if not found and abs(self.shift) > dt.timedelta(days=3660):
+        if found:
+            return found
+        if self.this_and_future and abs(self.shift) > MAX_SERIES_SHIFT:
+            found.append(
+                f"từ buổi {self.recurrence_id} cả chuỗi bị dời quá {MAX_SERIES_SHIFT.days} ngày"
+            )
+        elif abs(self.shift) > dt.timedelta(days=3660):
             found.append(f"buổi {self.recurrence_id} bị dời quá 10 năm")
         return found
 
