@@ -221,7 +221,13 @@ def start_agent(rig: Rig, device: str, data_dir: Path, **mqtt: Any) -> DeviceAge
 
 def reference_run(rig: Rig, media: Path, device: str) -> float:
     """mosquitto_pub -> broker -> mosquitto_sub, the file as one message: seconds."""
-    topic = CommuneTopics(COMMUNE).media("f" * 64)
+    topics = CommuneTopics(COMMUNE)
+    # a device may read blocks on its own topic only (on the shared one with a hub of before)
+    topic = (
+        topics.device_media(device, "f" * 64)
+        if hasattr(topics, "device_media")
+        else topics.media("f" * 64)
+    )
     hub = hub_user(COMMUNE)
     out = rig.root / "reference.out"
     sub = subprocess.Popen(
@@ -252,7 +258,10 @@ def bench_throughput(args: argparse.Namespace) -> dict:
     root = Path(tempfile.mkdtemp(prefix="sync-bench-"))
     media = make_audio(root, args.mb)
     size = media.stat().st_size
-    rig = Rig(root, ["dev-0"], message_limit=size + 1024 * 1024)
+    # each run is a new device (a first download: the hub gives a device only a few whole
+    # copies of a file an hour before its resend allowance pays)
+    devices = [f"dev-{run}" for run in range(args.runs)]
+    rig = Rig(root, devices, message_limit=size + 1024 * 1024)
     try:
         reference = [reference_run(rig, media, "dev-0") for _ in range(args.runs)]
         segment = import_segment(rig.hub.library, media, "Bench", segment_id="bench")
@@ -262,10 +271,10 @@ def bench_throughput(args: argparse.Namespace) -> dict:
         for run in range(args.runs):
             data_dir = root / f"device-{run}"
             agent = start_agent(
-                rig, "dev-0", data_dir, fetch_window=args.window, status_interval_s=60
+                rig, devices[run], data_dir, fetch_window=args.window, status_interval_s=60
             )
             version = rig.hub.repository.add_version(
-                [("segments", segment.id, segment.to_dict())], ["*"], f"run {run}"
+                [("segments", segment.id, segment.to_dict())], [devices[run]], f"run {run}"
             ).version
             wait_for(lambda a=agent: a.sync.get("state") == "fetching", 30, "fetch start", 0.001)
             start = time.perf_counter()

@@ -6,9 +6,11 @@ file; anything else is refused (counted, logged, nothing read from disk). Each d
 two token buckets: one on its requests (refused before they are even decoded, see
 ``admit``) and one on the bytes of blocks sent to it again. A block is sent to a device once;
 asked for again, it is not sent if it went to that device after the request's round began or
-less than ``RESEND_S`` ago (so a new round number alone gets nothing), and a later copy is
-paid for from the device's resend bucket. The first copy of every block its manifest names
-is free: that is what a device needs, and it is bounded by its manifest.
+less than ``RESEND_S`` ago (so a new round number alone gets nothing). A device may have
+a few whole copies of each file its manifest names in ``COPIES_WINDOW_S`` (a
+download, and the retries after a file that failed its hash): that is what a genuine device
+needs, and it is bounded by its manifest. Beyond that, a copy is paid for from the device's
+resend bucket.
 
 Blocks wait in one queue per device, served in turn (one block per device per turn), so a
 device that asks for a lot only ever takes its own turn. When several devices have asked
@@ -50,6 +52,7 @@ MAX_UNWRITTEN = 8
 OPEN_FILES = 16
 FORGET_S = 300.0  # how long what was sent to whom is remembered
 RESEND_S = 2.0  # a block sent to a device is not sent to it again sooner, whatever the round
+COPIES_WINDOW_S = 3600.0  # the window a device's free copies of a file count in
 MB = 1024 * 1024
 
 Publish = Callable[[str, bytes], Outcome]
@@ -64,6 +67,7 @@ class DeviceLimits:
 
     requests_per_s: float = 50.0
     request_burst: float = 200.0
+    free_copies: int = 3  # whole copies of a file an hour before the resend bucket pays
     resend_bytes_per_s: float = 1 * MB
     resend_burst_bytes: float = 8 * MB
     queued_blocks: int = 4096
@@ -125,6 +129,19 @@ class DeviceAccount:
         self.queue: collections.OrderedDict[tuple[str, int], None] = collections.OrderedDict()
         self.rounds: dict[str, tuple[int, float]] = {}  # sha -> (round, when it began)
         self.deliver: dict[str, str] = {}  # sha -> where it listens
+        self.copies: dict[str, tuple[int, float]] = {}  # sha -> (blocks sent, since when)
+        self.free_copies = limits.free_copies
+
+    def sent(self, sha256: str, now: float) -> None:
+        count, since = self.copies.get(sha256, (0, now))
+        if now - since >= COPIES_WINDOW_S:
+            count, since = 0, now
+        self.copies[sha256] = (count + 1, since)
+
+    def free(self, ref: MediaRef, now: float) -> bool:
+        """Whether one more block of ``ref`` is within the device's free copies."""
+        count, since = self.copies.get(ref.sha256, (0, now))
+        return now - since >= COPIES_WINDOW_S or count < self.free_copies * ref.blocks
 
 
 class BlockServer:
@@ -227,7 +244,8 @@ class BlockServer:
         if key in account.queue or (last is not None and last >= min(since, now - RESEND_S)):
             self.stats.already_sent += 1
             return False
-        if last is not None and not account.resends.try_take(ref.block_length(index)):
+        paid = last is not None and not account.free(ref, now)
+        if paid and not account.resends.try_take(ref.block_length(index)):
             self.stats.over_limit += 1
             self.refusals.note(device, BLOCKS_OVER_LIMIT, "blocks asked again over its allowance")
             return False
@@ -303,6 +321,7 @@ class BlockServer:
             for d in waiting:  # counted as sent now: a request meanwhile does not queue it again
                 deliver = self._accounts[d].deliver.get(sha, "")
                 self._sent[(d, sha, index)] = now
+                self._accounts[d].sent(sha, now)
                 if deliver == DELIVER_COMMUNE:
                     self._shared[key] = now
                 devices.append((d, deliver))

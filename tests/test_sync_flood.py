@@ -128,7 +128,9 @@ def test_fetches_the_manifest_does_not_allow_get_nothing_and_staff_see_them(
 
 
 def test_a_new_round_alone_gets_no_block_again(tmp_path: Path, make_tone) -> None:
-    limits = DeviceLimits(requests_per_s=20, request_burst=100, resend_burst_bytes=4 * BLOCK)
+    limits = DeviceLimits(
+        requests_per_s=20, request_burst=100, free_copies=1, resend_burst_bytes=4 * BLOCK
+    )
     commune = Commune(tmp_path, make_tone, device_limits=limits)
     try:
         own = commune.own
