@@ -754,3 +754,16 @@ def test_the_same_make_up_whatever_window_is_asked(default_plan, sample_duration
         assert moved(now - dt.timedelta(days=7), now + dt.timedelta(days=2)) == [
             f"{default_plan.id}@20210501T233000Z"
         ]
+
+
+def test_the_controller_airs_the_made_up_session_at_its_new_time(default_plan, sample_durations):
+    from controller.scheduler import Scheduler, Start, Wait
+
+    sunday = dt.datetime(2021, 5, 2, 6, 30, tzinfo=HCM)
+    scheduler = Scheduler(DEFAULT_POLICY, dt.timedelta(minutes=10), sunday - dt.timedelta(days=3))
+    scheduler.rebuild([default_plan], sample_durations, sunday - dt.timedelta(hours=1))
+    handled = {s.key for s in scheduler.schedule.slots if s.start < sunday}
+    assert scheduler.decide(sunday - dt.timedelta(hours=1), True, handled) == Wait(sunday)
+    decision = scheduler.decide(sunday, True, handled)
+    assert isinstance(decision, Start) and decision.late_s == 0
+    assert decision.slot.moved_from.astimezone(HCM).date() == dt.date(2021, 4, 30)
