@@ -493,3 +493,24 @@ def test_dry_run_lists_the_first_slots_and_moved_sessions(data_dir: Path, tmp_pa
         for line in lines
     )
     assert not (data_dir / "content.json").exists()
+
+
+def test_a_calendar_without_a_name_is_known_by_its_file_or_its_uids() -> None:
+    from village.plan_import import apply, compare
+
+    nameless = GOOGLE_MASTER + GOOGLE_MASTER.replace(GOOGLE_UID, "b@google.com")
+    data = google(nameless).replace("X-WR-CALNAME:Phát thanh xã\r\n".encode(), b"")
+    first = parse_calendar(data, file_name="lịch xã.ics")
+    again = parse_calendar(data, file_name="lịch xã (2).ics")
+    assert first.source.by == "file" and first.source == again.source
+    assert first.source.name == "lịch xã"
+    table = apply([], compare(first, {}))
+    # renamed before the next export, one event deleted: the calendar is found by its UIDs
+    renamed = parse_calendar(
+        google(GOOGLE_MASTER).replace(b"X-WR-CALNAME:Ph\xc3\xa1t thanh x\xc3\xa3\r\n", b""),
+        file_name="moi.ics",
+    )
+    changes = compare(renamed, {r["id"]: r for r in table})
+    assert changes.source.id == first.source.id
+    assert [r["id"] for r in changes.removed] == [table[1]["id"]]
+    assert [p.id for p in changes.unchanged] == [table[0]["id"]]
