@@ -328,6 +328,10 @@ _stdout = threading.Lock()
 class TimedHost(BenchHost):
     """A simulated device that reports when the agent hands it a broadcast."""
 
+    def __init__(self, data_dir: Path, device: str) -> None:
+        super().__init__(data_dir)
+        self.device = device
+
     def play_now(self, segments: list[str], priority: Any, title: str) -> dict[str, Any]:
         at = time.time()
         line = json.dumps({"device": self.device, "at": at, "title": title}) + "\n"
@@ -349,8 +353,7 @@ def swarm(args: argparse.Namespace) -> None:
         data_dir = root / "devices" / device
         config = agent_config(device, data_dir, info["port"], users[device], info["key"],
                               status_interval_s=60)  # fmt: skip
-        host = TimedHost(data_dir)
-        host.device = device  # type: ignore[attr-defined]
+        host = TimedHost(data_dir, device)
         agent = DeviceAgent(config, host)
         agent.start()
         agents.append(agent)
@@ -371,6 +374,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
     lock = threading.Lock()
 
     def read(process: subprocess.Popen) -> None:
+        assert process.stdout is not None
         for line in process.stdout:
             if line.startswith("{"):
                 with lock:
@@ -396,6 +400,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
                 cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             ))  # fmt: skip
         for process in swarms:
+            assert process.stdout is not None
             assert process.stdout.readline().strip() == "ready"
             threading.Thread(target=read, args=(process,), daemon=True).start()
         wait_for(lambda: sum(r.online for r in rig.hub.repository.devices()) == args.devices,
@@ -413,7 +418,10 @@ def bench_fanout(args: argparse.Namespace) -> dict:
                 step = client.post("/gui-lenh/khan-cap", data={
                     "csrf": csrf_of(form.text), "segment": "bao", "title": title,
                     "reason": "Đo độ trễ"})  # fmt: skip
-                sealed = re.search(r'name="sealed" value="([^"]+)"', step.text).group(1)
+                found = re.search(r'name="sealed" value="([^"]+)"', step.text)
+                if found is None:
+                    raise SystemExit(f"no confirmation step: {step.status_code}")
+                sealed = found.group(1)
                 start = time.time()
                 client.post("/gui-lenh/khan-cap/xac-nhan",
                             data={"csrf": csrf_of(step.text), "sealed": sealed})  # fmt: skip
@@ -434,7 +442,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
         rss = rss_mb(hub.pid)
     finally:
         for process in swarms:
-            if process.poll() is None:
+            if process.poll() is None and process.stdin is not None:
                 process.stdin.close()
         for process in swarms:
             process.wait(60)

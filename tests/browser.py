@@ -85,18 +85,17 @@ class ConsoleHub(HubRun):
         from commune.console.service import ConsoleService
         from commune.daemon import HubDaemon
 
-        self.daemon = HubDaemon(
-            self.config, self.hub, on_event=lambda k, d: self.events.append((k, d))
-        )
+        daemon = HubDaemon(self.config, self.hub, on_event=lambda k, d: self.events.append((k, d)))
         self.console = Console.open(
-            self.config, self.hub, now=self.clock, on_command=self.daemon.wake.set
+            self.config, self.hub, now=self.clock, on_command=daemon.wake.set
         )
         app = build_app(self.console, self.extra_routes)
         self.service = ConsoleService(ConsoleServer(app, self.config.console))
-        self.daemon.services.append(self.service)
-        self.daemon.start()
+        daemon.services.append(self.service)
+        self.daemon = daemon  # type: ignore[assignment] # HubRun declares it None until started
+        daemon.start()
         assert not self.service.failed, "the console did not start"
-        wait_until(lambda: self.daemon.session.connected, 10, "the hub to connect")
+        wait_until(lambda: daemon.session.connected, 10, "the hub to connect")
         return self
 
     @property

@@ -204,7 +204,12 @@ def test_totp_second_factor(console_hub: ConsoleHub, page, clock) -> None:
 def test_markup_in_content_is_shown_as_text(console_hub: ConsoleHub, page, display: str) -> None:
     console_hub.add_user("nguoi-la", "viewer", display=display)
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     login(page, console_hub, "nguoi-la", PASSWORD)
     assert display in page.inner_text("header")
     assert dialogs == []

@@ -26,25 +26,25 @@ def https_hub(tmp_path: Path, broker: Broker, clock: ManualClock):
     running = ConsoleHub(
         tmp_path / "hub", broker, clock, cert_file=str(cert), key_file=str(cert.with_suffix(".key"))
     ).start()
-    running.ca = ca_dir / "ca.crt"
-    yield running
+    yield running, ca_dir / "ca.crt"
     running.stop()
 
 
-def test_https_with_the_commune_ca_certificate(https_hub: ConsoleHub, browser) -> None:
-    assert https_hub.url().startswith("https://")
-    trusted = ssl.create_default_context(cafile=str(https_hub.ca))
-    response = httpx.get(https_hub.url("/dang-nhap"), verify=trusted)
+def test_https_with_the_commune_ca_certificate(https_hub: tuple[ConsoleHub, Path], browser) -> None:
+    hub, ca = https_hub
+    assert hub.url().startswith("https://")
+    trusted = ssl.create_default_context(cafile=str(ca))
+    response = httpx.get(hub.url("/dang-nhap"), verify=trusted)
     assert response.status_code == 200
     assert response.headers["strict-transport-security"].startswith("max-age=")
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("__Host-village=") and "Secure" in cookie and "HttpOnly" in cookie
     with pytest.raises(httpx.ConnectError):  # a client that does not trust the CA stops
-        httpx.get(https_hub.url("/dang-nhap"))
+        httpx.get(hub.url("/dang-nhap"))
     context = browser.new_context(ignore_https_errors=True)
     tab = context.new_page()
-    https_hub.add_user("can-bo", "viewer")
-    login(tab, https_hub, "can-bo", PASSWORD)
+    hub.add_user("can-bo", "viewer")
+    login(tab, hub, "can-bo", PASSWORD)
     assert tab.url.endswith("/thiet-bi")
     (session,) = [c for c in context.cookies() if c["name"] == "__Host-village"]
     assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Strict"

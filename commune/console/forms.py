@@ -16,7 +16,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from python_multipart import MultipartParser
@@ -25,6 +25,9 @@ from starlette.requests import Request
 
 from commune.console.catalogue import t
 from commune.console.errors import UploadRefused
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 MAX_FORM_BYTES = 256 * 1024
 MAX_FIELDS = 200
@@ -171,7 +174,7 @@ class _Receiver:
         self._upload: Upload | None = None
         self._file_bytes = 0
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": self._header_field,

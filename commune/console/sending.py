@@ -15,6 +15,7 @@ from commune.console.errors import ConsoleError
 from commune.console.sends import Send
 from commune.desired import devices_of
 from commune.push import queue_command, resolve_targets
+from village.wire.status import Reply
 
 CONFIRM_S = 120.0
 MAX_TITLE = 120
@@ -129,11 +130,11 @@ class Answer:
 def answers(console: Console, record: Send) -> list[Answer]:
     """Each device's answer to a send so far (or why there is none yet)."""
     repository = console.hub.repository
-    replies = {}
-    outcomes = set()
+    replies: dict[str, Reply] = {}
+    outcomes: set[str | None] = set()
     for command_id in record.commands:
-        for reply in repository.replies(command_id):
-            replies[reply.device] = reply
+        for answered in repository.replies(command_id):
+            replies[answered.device] = answered
         outcomes.add(repository.command_outcome(command_id))
     online = {row.device: row.online for row in repository.devices()}
     expired = console.now() >= dt.datetime.fromisoformat(record.expires_at)

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from commune.console.catalogue import t
 from commune.console.content.calendar_view import reason_text
@@ -156,7 +157,7 @@ def make_plan(values: PlanForm, editing: Plan | None, timezone: str) -> Plan:
         if values.rule and editing
         else f"FREQ=WEEKLY;BYDAY={','.join(values.weekdays)}"
     )
-    chosen = {
+    chosen: dict[str, Any] = {
         "title": title,
         "dtstart": f"{first}T{values.time}:00",
         "rrule": rule,

@@ -13,6 +13,7 @@ are rebuilt at most every ``MARKS_TTL_S`` seconds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -92,6 +93,33 @@ def _expand(holding: Holding, begin: dt.datetime, end: dt.datetime, policy: Poli
     return schedule
 
 
+class _Merged:
+    """Slots of several device groups, each slot (and each reason it is not aired) once,
+    with every device it concerns."""
+
+    def __init__(self) -> None:
+        self._slots: dict[tuple[str, str], tuple[Slot, str]] = {}
+        self._devices: dict[tuple[str, str], list[str]] = {}
+
+    def _one(self, slot: Slot, reason: str, members: list[str]) -> None:
+        key = (slot.key, reason)
+        self._slots.setdefault(key, (slot, reason))
+        self._devices.setdefault(key, []).extend(members)
+
+    def add(self, schedule: Schedule, members: list[str]) -> None:
+        for slot in schedule.slots:
+            self._one(slot, "", members)
+        for gone in schedule.suppressed:
+            self._one(gone.slot, gone.reason, members)
+
+    def slots(self) -> list[PlannedSlot]:
+        found = [
+            PlannedSlot(slot, tuple(sorted(self._devices[key])), reason)
+            for key, (slot, reason) in self._slots.items()
+        ]
+        return sorted(found, key=lambda p: (p.slot.start, p.slot.plan_id, p.reason))
+
+
 class ScheduleSource:
     """Expansions and marks of one hub, cached (one instance per hub folder)."""
 
@@ -114,28 +142,14 @@ class ScheduleSource:
         groups: dict[str, list[str]] = {}
         for device in chosen:
             groups.setdefault(held[device].fingerprint, []).append(device)
-        merged: dict[tuple[str, str], list[str]] = {}
-        slots: dict[tuple[str, str], tuple[Slot, str]] = {}
+        merged = _Merged()
         view = DeviceSchedules(begin, end, chosen)
         for fingerprint, members in groups.items():
-            holding = held[members[0]]
-            schedule = self._schedules.get(
-                (fingerprint, begin, end, policy), lambda h=holding: _expand(h, begin, end, policy)
-            )
-            for slot in schedule.slots:
-                key = (slot.key, "")
-                slots.setdefault(key, (slot, ""))
-                merged.setdefault(key, []).extend(members)
-            for gone in schedule.suppressed:
-                key = (gone.slot.key, gone.reason)
-                slots.setdefault(key, (gone.slot, gone.reason))
-                merged.setdefault(key, []).extend(members)
-            for plan in schedule.quarantined:
-                view.quarantined.append((plan, tuple(members)))
-        view.slots = sorted(
-            (PlannedSlot(slots[k][0], tuple(sorted(merged[k])), slots[k][1]) for k in slots),
-            key=lambda p: (p.slot.start, p.slot.plan_id, p.reason),
-        )
+            build = functools.partial(_expand, held[members[0]], begin, end, policy)
+            schedule = self._schedules.get((fingerprint, begin, end, policy), build)
+            merged.add(schedule, members)
+            view.quarantined.extend((plan, tuple(members)) for plan in schedule.quarantined)
+        view.slots = merged.slots()
         return view
 
     def marks(

@@ -10,7 +10,7 @@ from commune.console.catalogue import t
 from commune.console.content import plan_form as forms
 from commune.console.content.place import schedule_source
 from commune.console.content.plan_list import held_plans
-from commune.console.content.publishing import chosen_devices, publish
+from commune.console.content.publishing import Change, chosen_devices, publish
 from commune.console.web import Visit, page
 from village.library import save_plan
 from village.plan import Plan, Policy, read_plans
@@ -118,7 +118,7 @@ def save(visit: Visit) -> Response:
     library = console.hub.library.snapshot().segments
     named_segments = sorted({*plan.segments, *plan.intro, *plan.outro} & set(library))
     save_plan(console.hub.library, plan)
-    changes = [("plans", plan.id, plan.to_dict())]
+    changes: list[Change] = [("plans", plan.id, plan.to_dict())]
     changes += [("segments", s, library[s].to_dict()) for s in named_segments]
     result = publish(console.hub, changes, devices, f"plan {plan.id}")
     version = result.version.version

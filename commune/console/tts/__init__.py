@@ -24,7 +24,10 @@ MAX_TEXT_CHARS = 3000  # about four minutes of speech: longer announcements are 
 class SpeechEngine(Protocol):
     """A voice that speaks Vietnamese text into a WAV file."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The engine's name, as ``[console] tts_engine`` gives it."""
+        ...
 
     def speak(self, text: str, target: Path) -> Path:
         """Write ``text`` spoken to ``target`` (WAV); raises SpeechError."""
