@@ -61,11 +61,12 @@ def test_a_large_upload_survives_a_broken_connection_and_a_reloaded_page(
     sent: list[int] = []
 
     def network(route, request) -> None:  # noqa: ANN001
-        if request.method == "POST" and offset_of(request) is not None:
+        offset = offset_of(request) if request.method == "POST" else None
+        if offset is not None:
             if offline["on"]:
                 route.abort("internetdisconnected")
                 return
-            sent.append(offset_of(request))
+            sent.append(offset)
             if len(sent) == 3:
                 offline["on"] = True  # the line drops after the third chunk
         route.continue_()
