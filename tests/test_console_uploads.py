@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from tests.browser import *  # noqa: F403 - the fixtures
-from tests.browser import ConsoleHub, ManualClock, needs_browser_stack, signed_in
+from tests.browser import PASSWORD, ConsoleHub, ManualClock, needs_browser_stack, signed_in
 from tests.sync_helpers import Broker
 
 pytestmark = needs_browser_stack
@@ -129,3 +129,65 @@ def test_an_upload_without_a_session_or_token_is_refused_and_leaves_nothing(
     )
     assert response.status == 403
     assert files_under(tmp_path) - before <= {"broker/mosquitto.log"}
+
+
+def test_a_streamed_upload_with_no_declared_size_stops_at_the_cap(
+    upload_hub: ConsoleHub, tmp_path: Path
+) -> None:
+    """A client that sends no Content-Length (chunked) is counted as it sends."""
+    import re
+
+    import httpx
+
+    upload_hub.add_user("nguoi-gui", "radio")
+    with httpx.Client(base_url=upload_hub.base, timeout=30) as client:
+        form = client.get("/dang-nhap").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        client.post("/dang-nhap", data={"csrf": csrf, "name": "nguoi-gui", "password": PASSWORD})
+        csrf = client.get("/thu/tai-len").text
+        boundary = "xyz"
+        sent = [0]
+
+        def body():  # noqa: ANN202 - a generator of chunks, 16 MB at most
+            yield (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                'filename="dai.wav"\r\nContent-Type: audio/wav\r\n\r\n'
+            ).encode()
+            for _ in range(256):
+                sent[0] += 65536
+                yield b"\0" * 65536
+
+        before = files_under(tmp_path)
+        try:
+            response = client.post(
+                "/thu/tai-len",
+                content=body(),
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            )
+            status, text = response.status_code, response.text
+        except httpx.HTTPError:  # the server may close the connection after refusing
+            status, text = 413, "Tệp quá lớn"
+    assert status == 413 and "Tệp quá lớn" in text
+    assert files_under(tmp_path) - before <= {"broker/mosquitto.log"}
+    assert upload_hub.hub.library.snapshot().segments == {}
+
+
+def test_a_form_with_too_many_fields_or_too_large_is_refused(upload_hub: ConsoleHub, page) -> None:
+    signed_in(page, upload_hub, "viewer")
+    csrf = page.get_attribute("meta[name=csrf-token]", "content")
+    many = "&".join(f"f{i}=x" for i in range(500))
+    response = page.request.post(
+        upload_hub.url("/dang-xuat"),
+        data=f"csrf={csrf}&{many}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 400 and "quá nhiều trường" in response.text()
+    response = page.request.post(
+        upload_hub.url("/dang-xuat"),
+        data=f"csrf={csrf}&x=" + "a" * 300_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 413 and "Biểu mẫu quá lớn" in response.text()
+    page.goto(upload_hub.url("/thiet-bi"))
+    assert "/thiet-bi" in page.url  # neither request signed anyone out

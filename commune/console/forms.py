@@ -120,9 +120,13 @@ async def read_form(request: Request, upload_cap: int, upload_dir: Path) -> Form
     form = Form()
     if content_type in (b"application/x-www-form-urlencoded", b""):
         try:
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
-        except (UnicodeDecodeError, ValueError):
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
             raise UploadRefused(t("form_malformed"), 400) from None
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        except ValueError:  # more fields than MAX_FIELDS
+            raise UploadRefused(t("form_too_many_fields"), 400) from None
         for name, value in pairs:
             form.add(name, value)
     return form
