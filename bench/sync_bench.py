@@ -41,7 +41,7 @@ from bench import cpu_seconds, machine, rss_mb  # noqa: E402
 from commune.broker import BrokerPlan, hub_user, write_broker_config  # noqa: E402
 from commune.hubdata import HubData  # noqa: E402
 from controller.agent import DeviceAgent  # noqa: E402
-from village.config import Config, parse_config  # noqa: E402
+from village.config import SECTIONS, Config, parse_config  # noqa: E402
 from village.jsonlog import AppendLog  # noqa: E402
 from village.library import import_segment  # noqa: E402
 from village.plan import Policy, Priority  # noqa: E402
@@ -162,6 +162,12 @@ class Rig:
             f'password = "{self.files.users[user]}"\nreconnect_max_s = 2.0\n'
             f'[hub]\ndata = "{root / "hub"}"\n'
         )
+        # the sync figures are the hub's alone: no web console, no public site rebuilds
+        extra = {"console": "enabled = false", "site": "rebuild = false"}
+        for section, line in extra.items():
+            if section in SECTIONS:
+                text = self.hub_config.read_text()
+                self.hub_config.write_text(text.replace("[hub]", f"[{section}]\n{line}\n[hub]"))
         self.hub_process: subprocess.Popen | None = None
 
     def _port_open(self) -> bool:
@@ -473,9 +479,11 @@ def bench_fanout(args: argparse.Namespace) -> dict:
         for process in swarms:
             process.wait(60)
         rig.stop()
+        served = _served_from_log(rig)  # what the hub says it published, when it stopped
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     return {
+        **served,
         "devices": args.devices,
         "processes": args.processes,
         "bytes": size,
