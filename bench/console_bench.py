@@ -5,9 +5,10 @@ its own process, real agents.
     python -m bench.console_bench emergency --rounds 10
     python -m bench.console_bench fanout --devices 200 --processes 4 --rounds 5
 
-``pages``: 200 devices with a year of play logs (3 broadcasts a day each) in the hub's
-store; 20 staff signed in, each requesting pages one after another (httpx, asyncio) — the
-Devices page and its live table, the Broadcasts page (last 7 days) — and, in the same run
+``pages``: 200 devices with a year of play logs (3 broadcasts a day each) and three weekly
+plans for the whole commune in the hub's store; 20 staff signed in, each requesting pages
+one after another (httpx, asyncio) — the Devices page and its live table, the Broadcasts
+page (last 7 days), the Schedule's month calendar — and, in the same run
 and from the same clients, a static file of the same server (the baseline), back to back
 (``--pace 0``: the server saturated) or with a pause after each request. p50/p99 and the
 ratio; the hub's RSS idle (signed in, before the load) and its peak under the load.
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ from bench import machine, rss_mb  # noqa: E402
 from bench.sync_bench import BenchHost, Rig, agent_config, free_port, wait_for  # noqa: E402
 from commune.console.context import Console  # noqa: E402
 from commune.console.roles import Role  # noqa: E402
-from village.config import parse_config  # noqa: E402
+from village.config import _toml_value, parse_config  # noqa: E402
 from village.library import import_segment  # noqa: E402
 
 PASSWORD = "mat-khau-do-hieu-nang"
@@ -72,9 +74,16 @@ class ConsoleRig(Rig):
     def __init__(self, root: Path, devices: list[str]) -> None:
         super().__init__(root, devices)
         self.console_port = free_port()
-        with self.hub_config.open("a") as handle:
-            # block_kb first: Rig.start_hub appends it to the file's last section otherwise
-            handle.write(f"block_kb = 256\n[console]\nport = {self.console_port}\n")
+        # the rig's hub configuration, with the console on (whatever the sync rig chose)
+        settings = tomllib.loads(self.hub_config.read_text())
+        settings.setdefault("hub", {})["block_kb"] = 256
+        settings["console"] = {"enabled": True, "port": self.console_port}
+        self.hub_config.write_text(
+            "".join(
+                f"[{name}]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in values.items())
+                for name, values in settings.items()
+            )
+        )
         console = Console.open(parse_config({}), self.hub)
         for name, roles in (("bench", set(Role)),):
             console.accounts.add(name, PASSWORD, frozenset(roles))
@@ -92,7 +101,12 @@ class ConsoleRig(Rig):
             except httpx.HTTPError:
                 return False
 
-        wait_for(up, 30, "the console")
+        try:
+            wait_for(up, 30, "the console")
+        except SystemExit:
+            log = self.root / "hub.log"
+            print(log.read_text()[-3000:] if log.exists() else "no hub log", file=sys.stderr)
+            raise
 
 
 def csrf_of(html: str) -> str:
@@ -117,8 +131,30 @@ async def sign_in(client: httpx.AsyncClient, name: str) -> str:
 # --- pages -------------------------------------------------------------------------------------
 
 
+def add_plans(rig: ConsoleRig, days: int) -> None:
+    """Three weekly plans for the whole commune (the calendar's content), with a segment."""
+    from village.plan import Plan
+
+    tone = rig.root / "plan-tone.wav"
+    subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", str(tone), "synth", "2", "sine",
+                    "440"], check=True)  # fmt: skip
+    segment = import_segment(rig.hub.library, tone, "Cải cách hành chính", segment_id="cchc")
+    start = (dt.date.today() - dt.timedelta(days=days)).isoformat()
+    plans = [
+        Plan(id=f"ke-hoach-{n}", title=title, dtstart=f"{start}T{hour}:00",
+             rrule=f"FREQ=WEEKLY;BYDAY={byday}", slot_minutes=15, segments=["cchc"])
+        for n, (title, hour, byday) in enumerate(
+            [("Buổi sáng", "06:30", "MO,WE,FR"), ("Buổi chiều", "17:00", "TU,TH"),
+             ("Cuối tuần", "07:00", "SA")])
+    ]  # fmt: skip
+    changes: list[tuple[str, str, dict | None]] = [("segments", "cchc", segment.to_dict())]
+    changes += [("plans", plan.id, plan.to_dict()) for plan in plans]
+    rig.hub.repository.add_version(changes, ["*"], "bench plans")
+
+
 def fill_store(rig: ConsoleRig, devices: list[str], days: int) -> int:
     """Statuses for every device and ``days`` of play logs (3 broadcasts a day each)."""
+    add_plans(rig, days)
     repository = rig.hub.repository
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     count = 0
@@ -197,7 +233,7 @@ def bench_pages(args: argparse.Namespace) -> dict:
         fill_s = time.perf_counter() - started
         hub = rig.start_hub()
         rig.wait_console()
-        asyncio.run(browse(rig.base, ["bench"], 2, ["/thiet-bi", "/phat-thanh"]))  # warm
+        asyncio.run(browse(rig.base, ["bench"], 2, ["/thiet-bi", "/phat-thanh", "/lich"]))  # warm
         time.sleep(2)
         idle = rss_mb(hub.pid)
         peak = [idle]
@@ -208,7 +244,7 @@ def bench_pages(args: argparse.Namespace) -> dict:
                 peak[0] = max(peak[0], rss_mb(hub.pid))
 
         threading.Thread(target=sample, daemon=True).start()
-        paths = ["/thiet-bi", "/thiet-bi/bang", "/phat-thanh", "/static/console.css"]
+        paths = ["/thiet-bi", "/thiet-bi/bang", "/phat-thanh", "/lich", "/static/console.css"]
         names = [f"staff-{i:02d}" for i in range(args.staff)]
         started = time.perf_counter()
         times = asyncio.run(browse(rig.base, names, args.requests, paths, args.pace))
