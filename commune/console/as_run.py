@@ -63,6 +63,7 @@ def select(
         stream="playlog",
         device=filters.device or None,
         since=begin.astimezone(dt.UTC).isoformat(),
+        until=end.astimezone(dt.UTC).isoformat(),
     )
     chosen = []
     for record in records:
