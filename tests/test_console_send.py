@@ -91,6 +91,20 @@ def test_the_emergency_confirmation_cannot_be_forged_or_skipped(
     page.click("#emergency-form button[type=submit]")  # no reason: the browser refuses
     assert "/gui-lenh" in page.url and page.locator("#confirm-form").count() == 0
     page.fill("#emergency-form textarea[name=reason]", "Thử")
+    # a segment only pi-01 holds cannot go to pi-02: refused before the confirmation
+    push_segment(
+        console_hub.hub, make_tone("c.wav", seconds=0.5), "Riêng", segment_id="rieng",
+        devices=["pi-01"],
+    )  # fmt: skip
+    page.goto(console_hub.url("/gui-lenh"))
+    choose(page, "emergency-form", "pi-02", "rieng")
+    page.fill("#emergency-form textarea[name=reason]", "Thử")
+    page.click("#emergency-form button[type=submit]")
+    assert "Thiết bị pi-02 chưa có bài rieng" in page.inner_text(".error")
+    assert page.locator("#emergency-form").count() == 1  # the form, to correct it
+    page.goto(console_hub.url("/gui-lenh"))
+    choose(page, "emergency-form", "tin")
+    page.fill("#emergency-form textarea[name=reason]", "Thử")
     page.click("#emergency-form button[type=submit]")
     page.evaluate("document.querySelector('#confirm-form input[name=sealed]').value += 'x'")
     page.click("#confirm-form button[type=submit]")

@@ -189,6 +189,11 @@ MESSAGES: dict[str, str] = {
     "send_emergency_next": "Tiếp tục…",
     "send_need_segments": "Chọn ít nhất một bài để phát.",
     "send_need_reason": "Phát khẩn cấp cần ghi lý do.",
+    "send_unknown_devices": "Không có thiết bị {devices} trong xã.",
+    "send_missing_segments": (
+        "Thiết bị {device} chưa có bài {segments}: hãy gửi bài tới thiết bị trước, hoặc chọn "
+        "thiết bị khác."
+    ),
     "send_confirm_title": "Xác nhận phát khẩn cấp",
     "send_confirm_lead": "Bạn sắp phát khẩn cấp. Loa sẽ bật ngay, kể cả trong giờ yên tĩnh.",
     "send_confirm_button": "Xác nhận phát khẩn cấp",

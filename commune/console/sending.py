@@ -13,8 +13,9 @@ from commune.console.catalogue import reason, t
 from commune.console.context import Console
 from commune.console.errors import ConsoleError
 from commune.console.sends import Send
-from commune.desired import devices_of
+from commune.desired import desired_state, devices_of
 from commune.push import queue_command, resolve_targets
+from village.wire.commands import EVERY_DEVICE
 from village.wire.status import Reply
 
 CONFIRM_S = 120.0
@@ -80,8 +81,30 @@ def make_order(
     return Order("play-now", priority, tuple(devices), tuple(segments), title, why)
 
 
+def check_targets(console: Console, order: Order) -> list[str]:
+    """The devices an order reaches; refuses, in staff words, unknown devices and segments
+    a device does not hold (it would refuse them)."""
+    repository = console.hub.repository
+    known = set(repository.device_ids())
+    unknown = sorted(set(order.devices) - known)
+    if unknown:
+        raise ConsoleError(t("send_unknown_devices", devices=", ".join(unknown)))
+    reached = devices_of(repository, list(order.devices) or [EVERY_DEVICE])
+    if order.segments:
+        entries = repository.entries()
+        for device in reached:
+            held = desired_state(entries, device).items["segments"]
+            missing = [s for s in order.segments if s not in held]
+            if missing:
+                raise ConsoleError(
+                    t("send_missing_segments", device=device, segments=", ".join(missing))
+                )
+    return reached
+
+
 def send(console: Console, order: Order, actor: str, address: str) -> Send:
     hub = console.hub
+    check_targets(console, order)
     commands = queue_command(
         hub,
         order.action,

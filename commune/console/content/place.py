@@ -50,4 +50,4 @@ def feed_tokens(console: Console) -> FeedTokens:
 
 
 def schedule_source(console: Console) -> ScheduleSource:
-    return source_for(console.hub.root, console.hub.repository)
+    return source_for(console.hub.root, console.hub.repository, lambda: console.now().timestamp())

@@ -7,7 +7,8 @@ devices of one commune cost one or a few expansions. Each slot is then marked wi
 devices' play logs say of it (aired, partial, missed, or no record yet).
 
 Expansions are cached by the hub's content version and the window; the marks for a window
-are rebuilt at most every ``MARKS_TTL_S`` seconds.
+are read once, then rebuilt in the background when older than ``MARKS_TTL_S`` seconds,
+so no request but the first for a window waits for the logs.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from commune.console.content.cache import SharedCache, bucket
+from commune.console.content.cache import RefreshingCache, SharedCache
 from commune.desired import desired_state
 from commune.repository import HubRepository
 from village.plan import Policy, Quarantined, Schedule, Slot, build_schedule, read_plans
@@ -123,18 +125,28 @@ class _Merged:
 class ScheduleSource:
     """Expansions and marks of one hub, cached (one instance per hub folder)."""
 
-    def __init__(self, repository: HubRepository) -> None:
+    def __init__(self, repository: HubRepository, now: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self._holdings: SharedCache[dict[str, Holding]] = SharedCache(4)
         self._schedules: SharedCache[Schedule] = SharedCache(64)
-        self._marks: SharedCache[dict[str, dict[str, str]]] = SharedCache(32)
+        self._marks: RefreshingCache[dict[str, dict[str, str]]] = RefreshingCache(MARKS_TTL_S, now)
+        self._views: SharedCache[DeviceSchedules] = SharedCache(32)
+
+    def _content_key(self) -> tuple[int, tuple[str, ...]]:
+        """Changes whenever what a device should hold may have changed."""
+        return self.repository.latest_version(), tuple(self.repository.device_ids())
 
     def holdings(self) -> dict[str, Holding]:
-        version = self.repository.latest_version()
-        registered = tuple(self.repository.device_ids())
-        return self._holdings.get((version, registered), lambda: holdings(self.repository))
+        return self._holdings.get(self._content_key(), lambda: holdings(self.repository))
 
     def schedules(
+        self, begin: dt.datetime, end: dt.datetime, policy: Policy, devices: list[str]
+    ) -> DeviceSchedules:
+        """Every slot of the window over ``devices`` (built once per content and window)."""
+        key = (self._content_key(), begin, end, policy, tuple(devices))
+        return self._views.get(key, lambda: self._merge(begin, end, policy, devices))
+
+    def _merge(
         self, begin: dt.datetime, end: dt.datetime, policy: Policy, devices: list[str]
     ) -> DeviceSchedules:
         held = self.holdings()
@@ -152,24 +164,20 @@ class ScheduleSource:
         view.slots = merged.slots()
         return view
 
-    def marks(
-        self, begin: dt.datetime, end: dt.datetime, now: dt.datetime
-    ) -> dict[str, dict[str, str]]:
-        """{slot key: {device: outcome}} from the play logs of the window."""
+    def marks(self, begin: dt.datetime, end: dt.datetime) -> dict[str, dict[str, str]]:
+        """{slot key: {device: outcome}} from the play logs of the window (at most
+        ``MARKS_TTL_S`` old: an older value is rebuilt in the background)."""
 
         def read() -> dict[str, dict[str, str]]:
             found: dict[str, dict[str, str]] = {}
-            for record in self.repository.records(
-                stream="playlog",
-                since=begin.astimezone(dt.UTC).isoformat(),
-                until=end.astimezone(dt.UTC).isoformat(),
-            ):
-                slot, outcome = record.get("slot"), record.get("outcome")
-                if isinstance(slot, str) and slot and outcome in OUTCOMES:
-                    found.setdefault(slot, {})[str(record.get("device", ""))] = str(outcome)
+            since = begin.astimezone(dt.UTC).isoformat()
+            until = end.astimezone(dt.UTC).isoformat()
+            for device, slot, outcome in self.repository.slot_outcomes(since, until):
+                if outcome in OUTCOMES:
+                    found.setdefault(slot, {})[device] = outcome
             return found
 
-        return self._marks.get((begin, end, bucket(now, MARKS_TTL_S)), read)
+        return self._marks.get((begin, end), read)
 
 
 def tally(marks: Mapping[str, str], devices: Iterable[str]) -> Counter[str]:
@@ -180,11 +188,13 @@ def tally(marks: Mapping[str, str], devices: Iterable[str]) -> Counter[str]:
 _SOURCES: dict[Path, ScheduleSource] = {}
 
 
-def source_for(root: Path, repository: HubRepository) -> ScheduleSource:
+def source_for(
+    root: Path, repository: HubRepository, now: Callable[[], float] = time.time
+) -> ScheduleSource:
     """The cached source of the hub in ``root`` (one hub per process; tests open several)."""
     found = _SOURCES.get(root)
     if found is None or found.repository is not repository:
-        found = ScheduleSource(repository)
+        found = ScheduleSource(repository, now)
         _SOURCES.clear()
         _SOURCES[root] = found
     return found

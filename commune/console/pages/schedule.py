@@ -30,7 +30,7 @@ def calendar(visit: Visit) -> Calendar:
     source = schedule_source(console)
     begin, end = period.bounds(policy.zone)
     schedules = source.schedules(begin, end, policy, [device] if device else known)
-    return build_calendar(period, schedules, source.marks(begin, end, now), policy, now, device)
+    return build_calendar(period, schedules, source.marks(begin, end), policy, now, device)
 
 
 @page("schedule.view")

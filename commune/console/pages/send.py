@@ -8,12 +8,15 @@ confirmation queues the command.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 from starlette.responses import Response
 from starlette.routing import Route
 
 from commune.console import sending
 from commune.console.catalogue import t
+from commune.console.errors import ConsoleError
 from commune.console.nav import NavItem
 from commune.console.tokens import seal, unseal
 from commune.console.web import Visit, page
@@ -54,7 +57,21 @@ def send_form(visit: Visit) -> Response:
     return _form_page(visit)
 
 
+def _refused_here(handler: Callable[[Visit], Response]) -> Callable[[Visit], Response]:
+    """A refusal (no segment, a device without it…) shows the form again with why."""
+
+    @functools.wraps(handler)
+    def wrapped(visit: Visit) -> Response:
+        try:
+            return handler(visit)
+        except ConsoleError as exc:
+            return _form_page(visit, 400, str(exc))
+
+    return wrapped
+
+
 @page("send.play")
+@_refused_here
 def send_play(visit: Visit) -> Response:
     priority = visit.form.get("priority")
     order = _order(visit, priority if priority in ("ordinary", "priority") else "ordinary")
@@ -63,10 +80,12 @@ def send_play(visit: Visit) -> Response:
 
 
 @page("send.emergency")
+@_refused_here
 def emergency_step(visit: Visit) -> Response:
     order = _order(visit, "emergency")
     if order.action != "play-now":
         return _form_page(visit, 400, t("send_need_segments"))
+    sending.check_targets(visit.console, order)  # refused now, not after the confirmation
     expires = visit.console.now().timestamp() + sending.CONFIRM_S
     sealed = seal(visit.csrf, "emergency", order.to_dict(), expires)
     segments = visit.console.hub.library.snapshot().segments
@@ -75,6 +94,7 @@ def emergency_step(visit: Visit) -> Response:
 
 
 @page("send.emergency")
+@_refused_here
 def emergency_confirm(visit: Visit) -> Response:
     now = visit.console.now().timestamp()
     value = unseal(visit.csrf, "emergency", visit.form.get("sealed"), now)
