@@ -362,6 +362,7 @@ class _Client:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.buffer = b""
+        self.last = time.monotonic()  # when it last sent something
 
 
 class GuardServer:
@@ -452,7 +453,7 @@ class GuardServer:
             sock, _ = self._listener.accept()
         except OSError:
             return
-        if len(self.clients) >= MAX_CLIENTS:
+        if len(self.clients) >= MAX_CLIENTS and not self._make_room():
             log.warning("relay guard: too many connections, one refused")
             sock.close()
             return
@@ -460,6 +461,15 @@ class GuardServer:
         client = _Client(sock)
         self.clients[sock.fileno()] = client
         self.selector.register(sock, selectors.EVENT_READ, client)
+
+    def _make_room(self) -> bool:
+        """Close the connection idle the longest, never the owner's (it reconnects if it
+        was the controller's)."""
+        others = [c for c in self.clients.values() if c is not self.owner]
+        if not others:
+            return False
+        self._drop(min(others, key=lambda c: c.last), lost=False)
+        return True
 
     def _read(self, client: _Client) -> None:
         try:
@@ -471,6 +481,7 @@ class GuardServer:
         if not data:
             self._drop(client, lost=True)
             return
+        client.last = time.monotonic()
         client.buffer += data
         while b"\n" in client.buffer:
             line, _, client.buffer = client.buffer.partition(b"\n")

@@ -161,6 +161,8 @@ def test_the_owner_hears_of_a_trip_and_a_lost_owner_switches_off(
         assert guard.is_on
         relay.link.close()
         wait_until(lambda: not guard.is_on, 5, "the relay to go off")
+        # journaled just after the pin went off (switching off never waits for the disk)
+        wait_until(lambda: len(recent_trips(journal)) == 2, 5, "the journal")
         assert [t.cause for t in recent_trips(journal)] == [MAX_ON_TIME, OWNER_LOST]
         assert recent_trips(journal)[-1].token == "b2"
     assert pin_levels(mock_pins)[-1] is True
@@ -210,14 +212,18 @@ def test_hostile_clients_are_bounded(mock_pins, tmp_path) -> None:
         with pytest.raises(RelayError):
             client.request("on", max_on_s=float("nan"))
         client.close()
+        owner = Relay(17, link=GuardClient(path))
+        owner.on("b1")  # on air
         held = []
-        for _ in range(12):  # more connections than the guard takes
+        for _ in range(12):  # more connections than the guard takes, all idle
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.connect(str(path))
             held.append(sock)
         wait_until(lambda: len(server.clients) == 8, 5, "the connection cap")
+        assert guard.is_on and server.owner is not None  # the owner's is never the one closed
         for sock in held:
             sock.close()
+        owner.close()
         wait_until(lambda: not server.clients, 5, "the connections to close")
         ok = GuardClient(path)
         assert ok.request("status")["relay"] is False
