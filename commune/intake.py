@@ -120,9 +120,7 @@ def _duration_flag(record: Mapping[str, Any]) -> list[str]:
     if record.get("trigger") == "schedule" and end and off and off > end + SLOT_GRACE:
         return [DURATION]
     audio = 0.0
-    for segment in record.get("segments") or []:
-        if not isinstance(segment, dict):
-            continue
+    for segment in _segments(record):
         span = _span(segment.get("start"), segment.get("end"))
         if span is not None:
             if span < dt.timedelta(0):
@@ -144,10 +142,18 @@ def _content_flags(record: Mapping[str, Any], known: Known) -> list[str]:
         if record.get("slot") != expected:
             flags.append(SLOT)
     segments = record.get("segments") or []
-    ids = {str(s.get("id")) for s in segments if isinstance(s, dict)}
+    ids = {str(s.get("id")) for s in _segments(record)}
     if not isinstance(segments, list) or ids - known.segments:
         flags.append(UNKNOWN_SEGMENT)
     return flags
+
+
+def _segments(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The segment entries of a play-log record (whatever else it holds there)."""
+    segments = record.get("segments")
+    if not isinstance(segments, list):
+        return []
+    return [s for s in segments if isinstance(s, dict)]
 
 
 def broadcast_flags(record: Mapping[str, Any], known: Known, now: dt.datetime) -> list[str]:

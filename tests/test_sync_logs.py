@@ -194,6 +194,7 @@ IMPLAUSIBLE = {
     "a segment never pushed": (dict(segment="gia"), UNKNOWN_SEGMENT),
     "five hours on air": (dict(minutes=300), DURATION),
     "an outcome no device logs": (dict(outcome="great"), OUTCOME),
+    "segments that are not a list": (dict(segments=5), UNKNOWN_SEGMENT),
 }
 
 
