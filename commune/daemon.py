@@ -225,7 +225,8 @@ class HubDaemon:
             config.hub.rate_limit_kbps,
             device_limits,
         )
-        self.intake = LogIntake(hub.repository, intake_limits or IntakeLimits())
+        quota = IntakeLimits(quota_per_day=config.hub.log_quota_per_day)
+        self.intake = LogIntake(hub.repository, intake_limits or quota)
 
     # -- life cycle ------------------------------------------------------------------------
 

@@ -302,6 +302,12 @@ class HubSettings:
     command_ttl_s: int = setting(
         300, "How long a command stays valid (seconds)", check=between(5, 86400)
     )
+    log_quota_per_day: int = setting(
+        200,
+        "Play-log (and kiosk journal) records the hub stores per device and day of the "
+        "record; more are kept on the device until the quota allows them",
+        check=between(1, 1_000_000),
+    )
 
 
 _DAY = r"(?:t[2-7]|cn|mon|tue|wed|thu|fri|sat|sun)"
