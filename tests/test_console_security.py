@@ -136,6 +136,18 @@ def test_a_session_expires_after_the_idle_time(console_hub: ConsoleHub, page, cl
     assert "/dang-nhap" in page.url
 
 
+def test_a_page_polling_by_itself_does_not_keep_the_session_alive(
+    console_hub: ConsoleHub, page, clock
+) -> None:
+    signed_in(page, console_hub, "viewer")
+    page.goto(console_hub.url("/thiet-bi"))  # the live table polls every 5 s
+    with page.expect_response(lambda r: r.url.endswith("/thiet-bi/bang"), timeout=15_000):
+        pass
+    clock.advance(31 * 60)  # nobody touched the page for 31 minutes, only its polling
+    page.wait_for_url("**/dang-nhap?tb=het-han", timeout=15_000)
+    assert "Phiên làm việc đã hết hạn" in page.inner_text("main")
+
+
 def test_the_session_is_rotated_at_login_and_logout(console_hub: ConsoleHub, page) -> None:
     page.goto(console_hub.url("/dang-nhap"))
     before = {c["name"]: c for c in page.context.cookies()}["village"]

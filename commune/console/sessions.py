@@ -78,8 +78,10 @@ class SessionStore:
                 (ANONYMOUS, count - MAX_ANONYMOUS + 1),
             )
 
-    def load(self, token: str) -> Session | None:
-        """The session of a token, or None if unknown or idle for too long (then deleted)."""
+    def load(self, token: str, *, touch: bool = True) -> Session | None:
+        """The session of a token, or None if unknown or idle for too long (then deleted).
+
+        ``touch=False`` (a page polling by itself) does not count as activity."""
         if not token or len(token) > 100:
             return None
         key = _key(token)
@@ -96,7 +98,7 @@ class SessionStore:
         if now - session.last_seen > idle:
             self.drop(session)
             return None
-        if now - session.last_seen >= TOUCH_EVERY_S:
+        if touch and now - session.last_seen >= TOUCH_EVERY_S:
             with self.db.transaction() as db:
                 db.execute("UPDATE console_sessions SET last_seen = ? WHERE key = ?", (now, key))
         return session

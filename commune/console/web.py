@@ -167,9 +167,11 @@ def _refusal(visit: Visit, status: int, message_key: str) -> Refusal:
     return Refusal(response)
 
 
-def _begin(console: Console, request: Request, permission: str | None, public: bool) -> Visit:
+def _begin(
+    console: Console, request: Request, permission: str | None, public: bool, passive: bool
+) -> Visit:
     token = request.cookies.get(cookie_name(console), "")
-    session = console.sessions.load(token) if token else None
+    session = console.sessions.load(token, touch=not passive) if token else None
     user = None
     if session is not None and session.signed_in and session.user:
         user = console.accounts.get(session.user)
@@ -196,7 +198,7 @@ def _to_login(visit: Visit) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{LOGIN_PATH}?tiep={quote(target)}", status_code=303)
     if visit.htmx:
-        return Response(status_code=401, headers={"HX-Redirect": LOGIN_PATH})
+        return Response(status_code=401, headers={"HX-Redirect": f"{LOGIN_PATH}?tb=het-han"})
     return visit.render("refused.html", status=401, message=t("refused_session"))
 
 
@@ -243,9 +245,13 @@ def _limiter(request: Request) -> anyio.CapacityLimiter:
 
 
 def page(
-    permission: str | None = None, *, public: bool = False
+    permission: str | None = None, *, public: bool = False, passive: bool = False
 ) -> Callable[[Handler], Callable[[Request], Any]]:
-    """Make ``handler(visit) -> Response`` a Starlette endpoint guarded as described above."""
+    """Make ``handler(visit) -> Response`` a Starlette endpoint guarded as described above.
+
+    ``passive=True``: a fragment the page polls by itself (live tables, the banner); it
+    does not keep the session alive, so the idle timeout counts from the person's last
+    own request."""
 
     def wrap(handler: Handler) -> Callable[[Request], Any]:
         @functools.wraps(handler)
@@ -258,7 +264,7 @@ def page(
 
             visit: Visit | None = None
             try:
-                visit = await run(_begin, console, request, permission, public)
+                visit = await run(_begin, console, request, permission, public, passive)
                 if request.method not in SAFE_METHODS:
                     visit.form = await read_form(request, console.upload_cap, console.upload_dir)
                     await run(_check_csrf, visit)

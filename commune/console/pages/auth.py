@@ -98,7 +98,7 @@ def home(visit: Visit) -> Response:
     return visit.redirect(HOME)
 
 
-@page()
+@page(passive=True)
 def banner(visit: Visit) -> Response:
     return visit.render("banner.html")
 

@@ -50,7 +50,7 @@ def devices(visit: Visit) -> Response:
     return visit.render("devices.html", table=Markup(table_html(visit.console)))
 
 
-@page("devices.view")
+@page("devices.view", passive=True)
 def devices_table(visit: Visit) -> Response:
     return HTMLResponse(table_html(visit.console), headers={"Cache-Control": "no-store"})
 

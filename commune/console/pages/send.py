@@ -125,7 +125,7 @@ def result(visit: Visit) -> Response:
     return _result(visit, "send_result.html")
 
 
-@page("send.view")
+@page("send.view", passive=True)
 def result_table(visit: Visit) -> Response:
     return _result(visit, "send_answers.html")
 
