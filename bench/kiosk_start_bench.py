@@ -7,7 +7,9 @@ Each run is a new process (SDL offscreen, no display) on the shipped sample cont
 (procedures and clips). "Start" is from just before the process is spawned to the first
 frame flipped with the home screen on it. "RSS" is VmRSS with the home screen up; after the
 citizen opened ``--browse`` procedure pages one after another (each drawn): at once, and
-while reading the last one (2 s later); and 2 s after going back home.
+while reading the last one (2 s later); and 2 s after going back home. Each kiosk run is
+followed by a bare Kivy window (one label, the same renderer settings): "added over bare"
+is the difference within each pair, the median over the runs.
 """
 
 from __future__ import annotations
@@ -167,6 +169,10 @@ def run_child(args: list[str], folder: Path, extra: dict[str, str]) -> tuple[flo
     return started, lines
 
 
+def _added(kiosk: list[float], bare: list[float]) -> float:
+    return round(statistics.median(k - b for k, b in zip(kiosk, bare, strict=True)), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -230,6 +236,12 @@ def main() -> None:
         "baseline_bare_kivy_label": {
             "start_s_median": round(statistics.median(bare_starts), 2),
             "rss_mb_median": round(statistics.median(bare_rss), 1),
+        },
+        # what the kiosk adds over the bare window started just after it (median of runs)
+        "added_over_bare_mb": {
+            "at_home": _added(home_rss, bare_rss),
+            "reading_the_last_page": _added(reading_rss, bare_rss),
+            "back_home": _added(rss, bare_rss),
         },
     }
     print(json.dumps(result, indent=2))

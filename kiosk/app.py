@@ -32,7 +32,7 @@ from kiosk.content import ContentWatcher, KioskContent, resolve_screen
 from kiosk.errors import DisplayError, ScreenSpecError
 from kiosk.hours import OpeningHours, describe_hours
 from kiosk.journal import KioskJournal
-from kiosk.memory import map_large_buffers, release_free_memory
+from kiosk.memory import drop_text_surfaces, map_large_buffers, release_free_memory
 from kiosk.screens import KV_DIR, SCREEN_NAMES, KioskScreen, screen_classes
 from kiosk.session import (
     ATTRACT,
@@ -57,6 +57,9 @@ TICK_S = 0.5
 WATCHDOG_SILENCE_S = 10.0  # the main loop stuck this long: systemd restarts the kiosk
 NOTICE_S = 6.0
 RELEASE_AFTER_S = 1.0  # after a screen change: the new screen is drawn, the citizen reads
+# Screens few citizens see: built when shown, dropped (and freed) once left, instead of
+# holding their widgets and textures for the life of the kiosk.
+ON_DEMAND = frozenset({"clip", "feedback", "attract", "staff_pin", "staff"})
 
 
 class KioskRoot(FloatLayout):
@@ -161,6 +164,7 @@ class KioskApp(App):
         self._notice_event = None
         self._release_event = None
         self._resettle_memory = True  # at start, and after each content change
+        self._settled = 0  # how many times what is alive was set aside (gc.freeze)
 
     # -- building ------------------------------------------------------------------------
 
@@ -170,6 +174,7 @@ class KioskApp(App):
     def build(self) -> KioskRoot:
         ExceptionManager.add_handler(_KeepRunning(self))
         map_large_buffers()
+        drop_text_surfaces()
         Builder.load_file(str(Path(__file__).with_name("widgets.kv")))
         for name in SCREEN_NAMES:
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
@@ -178,10 +183,10 @@ class KioskApp(App):
         column = BoxLayout(orientation="vertical")
         self.header = Header()
         self.manager = ScreenManager(transition=NoTransition())
-        for name, cls in screen_classes().items():
-            screen = cls(name=name)
-            screen.kiosk_app = self
-            self.manager.add_widget(screen)
+        self.screen_classes = screen_classes()
+        for name in self.screen_classes:
+            if name not in ON_DEMAND:
+                self._screen(name)
         column.add_widget(self.header)
         column.add_widget(self.manager)
         root.add_widget(column)
@@ -285,8 +290,8 @@ class KioskApp(App):
         if muted != self.muted:
             self.muted = muted
             log.info("clips %s", "muted: the relay is on" if muted else "unmuted")
-            clip = self.manager.get_screen("clip")
-            clip.set_muted(muted)
+            if self.manager.has_screen("clip"):
+                self.manager.get_screen("clip").set_muted(muted)
 
     def citizen_touched(self) -> bool:
         """Every touch: True when it only wakes the kiosk (it must not press anything)."""
@@ -310,12 +315,38 @@ class KioskApp(App):
             return None
         return self.manager.get_screen(self.current_screen_name)
 
+    def _screen(self, name: str) -> KioskScreen:
+        """The screen called ``name``, built now if it is not there."""
+        if self.manager.has_screen(name):
+            return self.manager.get_screen(name)
+        screen = self.screen_classes[name](name=name)
+        screen.kiosk_app = self
+        screen.settled = self._settled
+        self.manager.add_widget(screen)
+        return screen
+
+    def _drop_on_demand(self, keep: str) -> None:
+        """Screens built on demand, other than ``keep``, go (they were left)."""
+        transition = self.manager.transition
+        for screen in list(self.manager.screens):
+            if screen.name in ON_DEMAND and screen.name != keep:
+                self.manager.remove_widget(screen)
+                if screen.parent is self.manager:  # still drawn by an unfinished transition
+                    self.manager.real_remove_widget(screen)
+                if transition.screen_out is screen and not transition.is_active:
+                    # a finished transition holds the screen it left until the next one
+                    transition.screen_out = self.manager.current_screen
+                if getattr(screen, "settled", self._settled) != self._settled:
+                    self._resettle_memory = True  # it was set aside: only a full pass frees it
+
     def show(self, name: str, arg: str = "", replace: bool = False) -> bool:
         """Go to screen ``name`` showing ``arg``; False (and stay) if ``arg`` names nothing."""
-        screen = self.manager.get_screen(name)
+        screen = self._screen(name)
         previous = self.current_screen()
         if not screen.enter(arg):
             log.warning("cannot show %s %r", name, arg)
+            if name in ON_DEMAND and name != self.current_screen_name:
+                self.manager.remove_widget(screen)
             return False  # the citizen stays where they are
         if previous is not None and previous is not screen:
             previous.leave()  # a search counts, a clip stops
@@ -325,7 +356,7 @@ class KioskApp(App):
             self.history.append((name, arg))
         self.manager.current = name
         self.current_screen_name = name
-        self._release_memory_soon()
+        self._release_memory_soon()  # and the screens built on demand that were left go
         self.can_go_back = len(self.history) > 1 and name != ATTRACT
         return True
 
@@ -355,7 +386,10 @@ class KioskApp(App):
         self._release_event = KivyClock.schedule_once(self._release_memory, RELEASE_AFTER_S)
 
     def _release_memory(self, _dt: float) -> None:
+        self._drop_on_demand(keep=self.current_screen_name)  # the transition is over now
         release_free_memory(resettle=self._resettle_memory)
+        if self._resettle_memory:
+            self._settled += 1
         self._resettle_memory = False
 
     def toggle_text_size(self) -> None:

@@ -5,6 +5,10 @@ the citizen moves on, but glibc keeps freed heap for reuse, so resident memory c
 plateau some 50 MB higher. Large buffers are therefore mapped on their own (returned to the
 system when freed), and a second after each screen change (the new screen drawn, the old
 one's widgets unreferenced) garbage cycles are collected and the heap is trimmed.
+
+Kivy's SDL2 text renderer also keeps, for every label, the SDL surface it drew the text
+into, a second copy of the pixels its texture already holds (9 MB with a page open):
+``drop_text_surfaces`` lets it go once the texture has them.
 """
 
 from __future__ import annotations
@@ -55,3 +59,26 @@ def release_free_memory(*, resettle: bool = False) -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+def drop_text_surfaces() -> bool:
+    """Labels keep no copy of their pixels once drawn (Kivy's SDL2 text renderer only).
+
+    ``LabelSDL2._render_end`` hands the drawn surface's pixels to the label's texture and
+    keeps the surface (``_surface``) until the next redraw; nothing reads it in between."""
+    try:
+        from kivy.core.text.text_sdl2 import LabelSDL2
+    except ImportError:  # another text provider: nothing to do
+        return False
+    keep = LabelSDL2._render_end
+    if getattr(keep, "drops_surface", False):
+        return True
+
+    def render_end(label: LabelSDL2) -> object:
+        pixels = keep(label)
+        label._surface = None  # the texture has the pixels now
+        return pixels
+
+    render_end.drops_surface = True  # type: ignore[attr-defined]
+    LabelSDL2._render_end = render_end  # type: ignore[method-assign]
+    return True

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+import sys
+
+
+def _import_qrcode_without_pillow():  # noqa: ANN202 - the qrcode module
+    """qrcode imports Pillow, when installed, for drawing styles the kiosk never uses (it
+    only reads the matrix): ~3 MB of resident memory for nothing. Pillow is hidden while
+    qrcode loads (qrcode does without it), then visible again to anything that wants it."""
+    hidden = "PIL" not in sys.modules
+    if hidden:
+        sys.modules["PIL"] = None  # type: ignore[assignment]  # import PIL -> ImportError
+    try:
+        import qrcode
+    finally:
+        if hidden:
+            del sys.modules["PIL"]
+    return qrcode
+
+
+qrcode = _import_qrcode_without_pillow()
+from qrcode.constants import ERROR_CORRECT_M  # noqa: E402
 
 MODULE_PX = 4  # pixels per QR module (keeps rows 4-byte aligned)
 

@@ -379,3 +379,63 @@ def test_staff_panel_exit_guard_and_clip_muting(tmp_path: Path) -> None:
         "tests.test_kiosk_app:scenario_staff_and_clip",
         kiosk_config(tmp_path, data),
     )
+
+
+# --- scenario: what a kiosk keeps while citizens browse ---------------------------------------
+
+
+def scenario_memory(ui):  # noqa: ANN001, ANN201
+    import collections
+    import weakref
+
+    from kivy.uix.label import Label
+
+    app = ui.app
+    yield ui.on("home")
+    # procedure pages are the same label widgets with new text, however many are read
+    screen = app.manager.get_screen("procedure")
+    codes = [p.code for entries in app.content.by_field.values() for p in entries]
+    seen: set[int] = set()
+    most: collections.Counter = collections.Counter()
+    for code in codes * 2:
+        assert app.show("procedure", code)
+        yield 0.05
+        shown = ui.widget("body").children
+        seen |= {id(w) for w in shown}
+        kinds = collections.Counter(type(w).__name__ for w in shown)
+        most = most | kinds  # the most of each kind one page needed
+    assert screen.labels.size == sum(most.values()), "no more labels than the longest pages"
+    assert len(seen) == screen.labels.size, "every page drawn with the pool's labels"
+
+    # a label keeps no copy of its pixels once its texture has them
+    yield 0.3
+    labels = [w for w in app.root.walk() if isinstance(w, Label) and w.text]
+    assert labels and all(getattr(w._label, "_surface", None) is None for w in labels)
+
+    # a screen few citizens see is built when shown and freed once left
+    yield from ui.tap(ui.widget("home_button"))
+    yield ui.on("home")
+    assert not app.manager.has_screen("feedback")
+    yield from ui.tap(ui.widget("feedback_button"))
+    yield ui.on("feedback")
+    feedback = weakref.ref(app.manager.get_screen("feedback"))
+    yield from ui.tap(ui.widget("home_button"))
+    yield ui.on("home")
+    yield ui.until(lambda: feedback() is None, 5, "the feedback screen freed")
+    assert not app.manager.has_screen("feedback")
+
+    # the results of every keystroke are drawn with the same buttons
+    yield from ui.tap(ui.widget("search_box"))
+    yield ui.on("search")
+    buttons: set[int] = set()
+    for char in "dang ky k":
+        yield from ui.type_on_keyboard(char)
+        buttons |= {id(b) for b in procedure_buttons(ui)}
+    assert 1 <= len(buttons) <= 10, len(buttons)  # at most one page of results, ever
+    assert not app.errors, app.errors
+
+
+def test_browsing_keeps_a_bounded_set_of_widgets(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    fill_store(data, write_fixture(tmp_path / "procedures.json"))
+    run_app_scenario(tmp_path, "tests.test_kiosk_app:scenario_memory", kiosk_config(tmp_path, data))

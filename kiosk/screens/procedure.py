@@ -8,8 +8,8 @@ from kivy.factory import Factory
 from kivy.utils import escape_markup
 
 from kiosk.catalogue import t, vn_date
+from kiosk.reuse import WidgetPool
 from kiosk.screens import KioskScreen
-from kiosk.widgets import WrapLabel
 from village.procedures import Procedure
 from village.site_links import procedure_url
 
@@ -39,6 +39,7 @@ def status_line(p: Procedure) -> str:
 class ProcedureScreen(KioskScreen):
     code = ""
     shown: Procedure | None = None
+    labels: WidgetPool | None = None
 
     def enter(self, arg: str) -> bool:
         procedure = self.app.content.procedure(arg)
@@ -67,18 +68,20 @@ class ProcedureScreen(KioskScreen):
 
     def show_procedure(self, p: Procedure) -> None:
         self.shown = p
-        body = self.ids.body
-        body.clear_widgets()
-        body.add_widget(Factory.TitleLabel(text=f"[b]{escape_markup(p.name)}[/b]"))
+        if self.labels is None:  # the same labels for every page (kiosk/reuse.py)
+            self.labels = WidgetPool(lambda kind: getattr(Factory, kind)())
         meta = " · ".join(x for x in (p.field, p.level) if x)
-        body.add_widget(Factory.SmallLabel(text=escape_markup(meta)))
+        items = [
+            ("TitleLabel", {"text": f"[b]{escape_markup(p.name)}[/b]"}),
+            ("SmallLabel", {"text": escape_markup(meta)}),
+        ]
         for key, attribute, always in SECTIONS:
             value = getattr(p, attribute)
             if not value and not always:
                 continue
-            body.add_widget(Factory.SectionTitle(text=t(f"section_{key}")))
-            for line in self.section_lines(key, value):
-                body.add_widget(WrapLabel(text=line))
+            items.append(("SectionTitle", {"text": t(f"section_{key}")}))
+            items += [("WrapLabel", {"text": line}) for line in self.section_lines(key, value)]
+        self.labels.fill(self.ids.body, items)
         self.ids.status.text = status_line(p)
         self.ids.code.text = t("code", code=p.code)
         page = procedure_url(self.app.settings.site.base_url, p.code)  # [site] base_url

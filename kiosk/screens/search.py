@@ -8,6 +8,7 @@ from kivy.utils import escape_markup
 
 from kiosk import keyboard
 from kiosk.catalogue import t
+from kiosk.reuse import Item, WidgetPool
 from kiosk.screens import KioskScreen
 from kiosk.widgets import ProcedureButton, WrapLabel
 from village.search import SearchHit
@@ -16,6 +17,7 @@ from village.search import SearchHit
 class SearchScreen(KioskScreen):
     query = StringProperty("")
     hits: list[SearchHit] = []
+    results: WidgetPool | None = None
 
     def enter(self, arg: str) -> bool:
         self.query = arg
@@ -36,47 +38,46 @@ class SearchScreen(KioskScreen):
         app = self.app
         self.hits = app.content.engine.search(self.query) if self.query.strip() else []
         full = [hit for hit in self.hits if not hit.partial]
-        partial = [hit for hit in self.hits if hit.partial]
         # a search that found only "Có thể bạn cần…" counts as not found for the staff
         app.searches.typed(self.query, len(full))
-        box = self.ids.results
-        box.clear_widgets()
         self.ids.scroll.scroll_y = 1
         self.ids.count.text = t("search_found", count=len(full)) if full else ""
-        if not self.query.strip():
-            box.add_widget(WrapLabel(text=t("search_start")))
-            return
+        if self.results is None:  # the same widgets at every keystroke (kiosk/reuse.py)
+            self.results = WidgetPool(self._make)
+        self.results.fill(self.ids.results, self.items(full))
+
+    def items(self, full: list[SearchHit]) -> list[Item]:
+        """What the results list shows, top to bottom."""
+        query = self.query.strip()
+        if not query:
+            return [("WrapLabel", {"text": t("search_start")})]
         if not self.hits:
-            box.add_widget(
-                WrapLabel(
-                    text=f"[b]{escape_markup(t('search_none', query=self.query.strip()))}[/b]\n"
-                    f"{t('search_none_help')}"
-                )
-            )
-            return
-        for hit in full:
-            box.add_widget(self._button(hit))
+            none = escape_markup(t("search_none", query=query))
+            return [("WrapLabel", {"text": f"[b]{none}[/b]\n{t('search_none_help')}"})]
+        items = [self._button(hit) for hit in full]
+        partial = [hit for hit in self.hits if hit.partial]
         if partial:
-            self._partial_heading(box, bool(full))
-            for hit in partial:
-                box.add_widget(self._button(hit))
+            heading = f"[b]{escape_markup(t('search_partial'))}[/b]"
+            if not full:
+                heading = f"{escape_markup(t('search_only_partial', query=query))}\n{heading}"
+            items.append(("WrapLabel", {"text": heading}))
+            items += [self._button(hit) for hit in partial]
+        return items
 
-    def _partial_heading(self, box: Widget, after_full: bool) -> None:
-        heading = f"[b]{escape_markup(t('search_partial'))}[/b]"
-        if not after_full:
-            lead = t("search_only_partial", query=self.query.strip())
-            heading = f"{escape_markup(lead)}\n{heading}"
-        box.add_widget(WrapLabel(text=heading))
-
-    def _button(self, hit: SearchHit) -> ProcedureButton:
+    def _button(self, hit: SearchHit) -> Item:
         small = int(self.app.fs_small)
-        button = ProcedureButton(
-            code=hit.code,
-            text=f"{escape_markup(hit.name)}\n[size={small}][color=555555]"
-            f"{escape_markup(hit.field)} · {t('code', code=hit.code)}[/color][/size]",
+        text = (
+            f"{escape_markup(hit.name)}\n[size={small}][color=555555]"
+            f"{escape_markup(hit.field)} · {t('code', code=hit.code)}[/color][/size]"
         )
-        button.bind(on_release=lambda b: self.open(b.code))
-        return button
+        return ("ProcedureButton", {"code": hit.code, "text": text})
+
+    def _make(self, kind: str) -> Widget:
+        if kind == "ProcedureButton":
+            button = ProcedureButton()
+            button.bind(on_release=lambda b: self.open(b.code))
+            return button
+        return WrapLabel()
 
     def open(self, code: str) -> None:
         self.app.searches.done()
