@@ -503,8 +503,10 @@ class Controller:
             request.reply.put({"ok": False, "error": "không có bài này trong kho nội dung"})
             return
         now = self.clock.now()
+        # ends by itself (fade, tail, relay off) before the relay guard's hard limit
+        max_on_s = self.config.relay.max_on_minutes * 60
         limit = dt.timedelta(
-            minutes=min(MANUAL_DEFAULT_MINUTES * 4, self.config.relay.max_on_minutes)
+            seconds=min(MANUAL_DEFAULT_MINUTES * 4 * 60, max_on_s - min(2.0, 0.1 * max_on_s))
         )
         job = Job(
             title=request.title,
