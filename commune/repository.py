@@ -171,6 +171,7 @@ class HubRepository(Protocol):
         flags: bool = False,
         until: str | None = None,
     ) -> list[dict[str, Any]]: ...
+    def slot_outcomes(self, since: str, until: str) -> list[tuple[str, str, str]]: ...
     def count_records(self, stream: str | None = None, device: str | None = None) -> int: ...
     def known_ids(self, device: str, stream: str, ids: Iterable[str]) -> set[str]: ...
     def store_within_quota(
@@ -549,6 +550,21 @@ class SqliteHubRepository:
                 record["hub_flags"] = found.split(",")
             out.append(record)
         return out
+
+    def slot_outcomes(self, since: str, until: str) -> list[tuple[str, str, str]]:
+        """``(device, slot key, outcome)`` of the scheduled broadcasts logged with
+        ``since <= at < until``, flagged records left out (what a calendar marks its slots
+        with), read without parsing whole records."""
+        return [
+            (str(device), str(slot), str(outcome))
+            for device, slot, outcome in self._query(
+                "SELECT device, json_extract(body, '$.slot'), json_extract(body, '$.outcome') "
+                "FROM records WHERE stream = 'playlog' AND at >= ? AND at < ? "
+                "AND (flags IS NULL OR flags = '') AND json_extract(body, '$.slot') != ''",
+                (since, until),
+            )
+            if slot and outcome
+        ]
 
     def count_records(self, stream: str | None = None, device: str | None = None) -> int:
         sql = "SELECT COUNT(*) FROM records WHERE 1 = 1"
