@@ -79,7 +79,7 @@ case $ROLE in
         PACKAGES="python3-venv ffmpeg alsa-utils libgl1-mesa-dri libegl1 libgles2 libgbm1 libmtdev1"
         ;;
     hub)
-        EXTRAS=sync,report,site
+        EXTRAS=sync,report,site,console
         GROUPS_WANTED=""
         UNITS="village-hub.service"
         START_UNITS=""  # needs `village hub init` and the broker first (docs/pi.md)

@@ -65,3 +65,29 @@ def test_plain_http_beyond_loopback_is_refused(tmp_path: Path, broker: Broker) -
     assert done.returncode == 2, done.stderr
     assert "Lỗi:" in done.stderr and "chỉ được dùng HTTP trên địa chỉ loopback" in done.stderr
     assert "cert_file" in done.stderr
+
+
+def test_without_the_console_libraries_the_hub_runs_on(tmp_path: Path) -> None:
+    """A hub installed without the ``console`` extra logs why and serves no console."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, logging\n"
+        "sys.modules['uvicorn'] = None  # as if not installed\n"
+        "logging.basicConfig(level=logging.ERROR)\n"
+        "from commune.hubdata import HubData\n"
+        "from commune.console.service import console_service\n"
+        "from village.config import parse_config\n"
+        f"hub = HubData.init({str(tmp_path / 'hub')!r}, 'xa-mau', [])\n"
+        "service = console_service(parse_config({}), hub)\n"
+        "service.start()\n"
+        "print('failed' if service.failed and service.alive() else 'served')\n"
+        "service.stop()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "failed"
+    assert "uvicorn is not installed" in done.stderr
