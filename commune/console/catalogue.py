@@ -219,7 +219,7 @@ MESSAGES: dict[str, str] = {
     "banner_emergency": "ĐANG PHÁT KHẨN CẤP: «{title}» — {actor}, lúc {time}",
     "banner_reason": "Lý do: {reason}",
     "banner_on_air": "Loa đang bật: {devices}",
-    "banner_waiting": "Đang chờ thiết bị bật loa",
+    "banner_valid": "Lệnh còn hiệu lực đến {time}",
     "banner_details": "Xem chi tiết",
     "action_play-now": "Phát ngay",
     "action_stop": "Dừng phát",
