@@ -148,7 +148,8 @@ class Accounts:
         """The user if the password is right and the account enabled; None otherwise."""
         rows = self.db.query("SELECT password FROM console_users WHERE name = ?", (name,))
         stored = rows[0][0] if rows else _DUMMY
-        ok = _verify(stored, password[:MAX_PASSWORD]) and bool(rows)
+        password = unicodedata.normalize("NFC", password[:MAX_PASSWORD])
+        ok = _verify(stored, password) and bool(rows)
         user = self.get(name) if ok else None
         if user is None or user.disabled:
             return None

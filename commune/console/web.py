@@ -31,7 +31,7 @@ from commune.console.errors import UploadRefused
 from commune.console.forms import Form, read_form
 from commune.console.nav import visible_nav
 from commune.console.roles import grants
-from commune.console.sessions import ANONYMOUS, Session
+from commune.console.sessions import Session
 from village.errors import VillageError
 
 log = logging.getLogger(__name__)
@@ -206,8 +206,6 @@ def _check_csrf(visit: Visit) -> None:
     sent = visit.request.headers.get("x-csrf-token") or visit.form.get("csrf")
     expected = visit.session.csrf if visit.session else ""
     if not expected or not sent or not hmac.compare_digest(sent, expected):
-        raise _refusal(visit, 403, "refused_csrf")
-    if visit.session is not None and visit.session.stage == ANONYMOUS and visit.user:
         raise _refusal(visit, 403, "refused_csrf")
 
 
