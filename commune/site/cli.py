@@ -19,7 +19,6 @@ from pathlib import Path
 
 from commune.catalogue import say
 from commune.site.errors import BadSiteInput
-from commune.site.settings import site_options
 from commune.site.source import SiteContent, from_hub, from_samples, from_store
 from village.cli import EXIT_OK, Registry
 from village.config import Config
@@ -52,6 +51,7 @@ def open_content(args: argparse.Namespace, config: Config) -> Iterator[tuple[Sit
 
 def cmd_site_build(args: argparse.Namespace, config: Config) -> int:
     from commune.site.build import build_site, human_size
+    from commune.site.settings import site_options
 
     with open_content(args, config) as (content, cache):
         options = site_options(config, cache, year=args.year, audio=not args.no_audio)
@@ -76,6 +76,7 @@ def cmd_site_build(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_site_print(args: argparse.Namespace, config: Config) -> int:
     from commune.site.notice import NoticeRequest, print_notice
+    from commune.site.settings import site_options
 
     with open_content(args, config) as (content, cache):
         request = NoticeRequest(
