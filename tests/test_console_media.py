@@ -161,6 +161,17 @@ def test_upload_refusals_are_clear_and_keep_nothing(
         form={"csrf": csrf, "upload": started["id"], "title": "Dở dang"},
     )
     assert finish.status == 400 and "chưa tải lên xong (60%)" in finish.text()
+    # a "recording" that is no audio at all: refused in words, nothing saved
+    junk = {
+        "name": "ghi-am.webm",
+        "mimeType": "audio/webm",
+        "buffer": b"\x1a\x45\xdf\xa3" + b"x" * 5000,
+    }
+    refused = page.request.post(
+        console_hub.url("/bai-phat/ghi-am"),
+        multipart={"csrf": csrf, "title": "Hỏng", "file": junk},
+    )
+    assert refused.status == 400 and "không đọc được bản ghi âm" in refused.text()
     assert ContentStore(console_hub.hub.root / "console" / "drafts").snapshot().segments == {}
 
 
@@ -190,6 +201,17 @@ def test_a_recording_from_the_microphone_is_aired_by_the_device(
         page = microphone.new_context(permissions=["microphone"]).new_page()
         signed_in(page, console_hub, "radio")
         page.goto(console_hub.url("/bai-phat"))
+        uploaded = make_tone("ban-tin.wav", freq=523, seconds=2, amplitude=0.5)
+        page.set_input_files("#segment-upload input[type=file]", str(uploaded))
+        page.fill("#segment-upload input[name=title]", "Bản tin tải lên")
+        page.fill("#segment-upload input[name=id]", "ban-tin")
+        page.click("#segment-upload button[type=submit]")
+        first = page.locator("article[data-id='ban-tin'][data-draft='yes']")
+        first.locator("summary").click()
+        first.locator("input[value='pi-01']").check()
+        first.locator("button:has-text('Đăng')").click()
+        page.wait_for_selector("tr[data-device='pi-01'][data-state='applied']", timeout=30_000)
+        page.goto(console_hub.url("/bai-phat"))
         page.click("#recorder [data-action=start]")
         page.wait_for_selector("#recorder .record-status:has-text('0:03')", timeout=10_000)
         page.click("#recorder [data-action=stop]")
@@ -208,6 +230,7 @@ def test_a_recording_from_the_microphone_is_aired_by_the_device(
         page.wait_for_selector("tr[data-device='pi-01'][data-state='applied']", timeout=30_000)
         page.goto(console_hub.url("/gui-lenh"))
         page.check("#play-form input[value='pi-01']")
+        page.check("#play-form input[value='ban-tin']")
         page.check("#play-form input[value='hop-dan']")
         page.click("#play-form button[type=submit]")
         page.wait_for_selector("tr[data-device='pi-01'] .answer.ok", timeout=20_000)
@@ -216,12 +239,14 @@ def test_a_recording_from_the_microphone_is_aired_by_the_device(
         device.stop()
         microphone.close()
     assert record["outcome"] == "aired"
-    assert [s["id"] for s in record["segments"]] == ["hop-dan"]
-    mono = disk_audio.mono()
-    runs = [r for r in sound_runs(mono, disk_audio.rate) if r[1] - r[0] > disk_audio.rate]
-    (start, end) = runs[0]
-    assert 2.5 < (end - start) / disk_audio.rate < 4.5  # what was recorded, no more
-    heard = tone_frequency(mono[start:end].astype(np.float64), disk_audio.rate)
+    assert [s["id"] for s in record["segments"]] == ["ban-tin", "hop-dan"]
+    mono = disk_audio.mono().astype(np.float64)
+    rate = disk_audio.rate
+    runs = [r for r in sound_runs(mono, rate, min_gap_s=0.05) if r[1] - r[0] > rate // 2]
+    start, end = runs[0][0], runs[-1][1]
+    assert 4.5 < (end - start) / rate < 6.5  # the upload's 2 s, then what was recorded
+    assert abs(tone_frequency(mono[start : start + rate], rate) - 523) < 15  # the upload
+    heard = tone_frequency(mono[end - 2 * rate : end], rate)
     assert abs(heard - 880) < 15  # the microphone's tone reached the loudspeakers
 
 
