@@ -172,3 +172,13 @@ def test_search_edit_and_abolish_one_procedure(
     ended = console_hub.hub.repository.latest_version()
     targets = [e.target for e in console_hub.audit("publish")]
     assert targets == [f"procedure 1.001193 v{ended}", f"procedure 1.001193 v{edited}"]
+
+
+def test_every_problem_the_importer_reports_has_its_vietnamese_text() -> None:
+    from commune.console.catalogue import MESSAGES
+    from commune.console.content.procedure_preview import problem_text
+    from village.procedures import PROBLEM_TEXTS, Problem
+
+    assert [k for k in PROBLEM_TEXTS if f"problem_{k}" not in MESSAGES] == []
+    for kind in PROBLEM_TEXTS:  # every placeholder the texts use is given
+        assert problem_text(Problem(3, "Mã thủ tục", kind, "x", 2, 10), "dòng")

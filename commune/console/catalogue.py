@@ -686,6 +686,8 @@ MESSAGES: dict[str, str] = {
     ),
     "problem_too_many_rows": "tệp có hơn {limit} dòng (một danh sách thủ tục không dài thế)",
     "problem_too_many_columns": "có hơn {limit} cột",
+    "problem_too_many_cells": "tệp có hơn {limit} ô",
+    "problem_unknown": "{text}",
     "problem_xls": "tệp Excel kiểu cũ (.xls): xin lưu lại thành .xlsx",
     "problem_xlsx_corrupt": "tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel ({value})",
     "problem_xlsx_too_big": "phần «{value}» của tệp Excel giải nén ra hơn {limit} MB",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from commune.console.catalogue import t
+from commune.console.catalogue import MESSAGES, t
 from village.procedures import (
     COLUMN_BY_KEY,
     ImportReport,
@@ -81,7 +81,10 @@ def record_word(word: str) -> str:
 
 
 def problem_text(problem: Problem, where: str) -> str:
-    """The importer's problem in staff words (its kind, value and limit, as it gave them)."""
+    """The importer's problem in staff words (its kind, value and limit, as it gave them);
+    a kind the catalogue does not know yet shows the importer's own text."""
+    if f"problem_{problem.kind}" not in MESSAGES:
+        return t("problem_unknown", text=problem.text)
     return t(
         f"problem_{problem.kind}",
         where=where,
