@@ -3,13 +3,16 @@
 A search of the procedures in force goes through the kiosk's own engine
 (``village.search``), so staff find what citizens find; procedures no longer in force
 (abolished, replaced), which the kiosk does not show, are matched on their code and
-name without accents. The engine is built once per revision of the library.
+name without accents. The engine is built once per revision of the library and dropped
+after ten minutes without a search.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from village.text import fold
 
 SHOWN = 200
 MAX_QUERY = 200
+IDLE_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -35,19 +39,29 @@ def _synonyms(path: str) -> Synonyms:
 
 
 class _Engines:
-    """The last engine built, by library folder and revision."""
+    """The last engine built, by library folder and revision; dropped after ``IDLE_S``
+    without a search (an index of 5,000 procedures holds some 60 MB)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
+        self._clock = clock
         self._built: dict[Path, tuple[int, SearchEngine]] = {}
+        self._used = 0.0
+
+    def forget_idle(self) -> None:
+        with self._lock:
+            if self._built and self._clock() - self._used > IDLE_S:
+                self._built = {}
 
     def engine(
         self, library: Path, revision: int, procedures: list[Procedure], synonyms: str
     ) -> SearchEngine:
         with self._lock:
+            self._used = self._clock()
             held = self._built.get(library)
             if held is not None and held[0] == revision:
                 return held[1]
+            self._built = {}  # the old index goes before the new one is built
             engine = SearchEngine(procedures, _synonyms(synonyms))
             self._built = {library: (revision, engine)}  # one library per hub process
             return engine
@@ -61,6 +75,7 @@ def _ordered(procedures: list[Procedure]) -> list[Procedure]:
 
 
 def list_procedures(store: ContentStore, query: str, synonyms_file: str = "") -> Listing:
+    ENGINES.forget_idle()
     snapshot = store.snapshot()
     procedures = procedures_of(snapshot.procedures)
     query = " ".join(query.split())[:MAX_QUERY]
