@@ -165,6 +165,7 @@ class KioskApp(App):
         self._release_event = None
         self._resettle_memory = True  # at start, and after each content change
         self._settled = 0  # how many times what is alive was set aside (gc.freeze)
+        self.content_version = 0  # counts the content changes seen
 
     # -- building ------------------------------------------------------------------------
 
@@ -414,6 +415,7 @@ class KioskApp(App):
 
     def _content_changed(self, content: KioskContent, old: KioskContent | None) -> None:
         self.content = content
+        self.content_version += 1
         self._resettle_memory = True  # the old content and the screens it built: garbage now
         if not hasattr(self, "manager") or not self.current_screen_name:
             return

@@ -21,8 +21,13 @@ FIELD_COLOURS = (
 
 
 class HomeScreen(KioskScreen):
+    built_for: tuple[int, int] | None = None  # (content version, small text size)
+
     def enter(self, arg: str) -> bool:
-        self.build_lists()
+        # citizens come home often: the lists are made again only for new content or a new
+        # text size, not at every return (each new set of buttons costs heap for good)
+        if self.built_for != (self.app.content_version, int(self.app.fs_small)):
+            self.build_lists()
         return True
 
     def refresh(self, old: object) -> None:
@@ -31,6 +36,7 @@ class HomeScreen(KioskScreen):
     def build_lists(self) -> None:
         app = self.app
         content = app.content
+        self.built_for = (app.content_version, int(app.fs_small))
         fields = self.ids.fields
         fields.clear_widgets()
         fields.cols = 3 if len(content.fields) > 4 else 2
