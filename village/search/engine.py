@@ -82,6 +82,8 @@ class SearchEngine:
         self.codes = [p.code for p in self.docs]
         self.index = WordIndex(self.docs, self.synonyms)
         self._codes = CodeIndex(self.codes)
+        self._zeros = np.zeros(self.size, dtype=np.float32)  # never written to
+        self._zeros.flags.writeable = False
 
     def forget_typed(self) -> None:
         """Drop what was cached while typing (benchmarks: as if nobody had typed yet)."""
@@ -107,6 +109,8 @@ class SearchEngine:
 
     def _alternative(self, alternative: Alternative) -> UnitMatch:
         """One wording: the weights of its words over what they could weigh at best."""
+        if len(alternative.words) == 1:
+            return self._one_word(alternative)
         total = np.zeros(self.size, dtype=np.float32)
         hit_weight = np.zeros(self.size, dtype=np.float32)
         ideal = known = 0.0
@@ -125,6 +129,14 @@ class SearchEngine:
         strength = (total / np.float32(ideal)) * share * np.float32(alternative.factor)
         hits = (share >= PHRASE_HIT_SHARE).astype(np.float32)
         return UnitMatch(strength, hits, known)
+
+    def _one_word(self, alternative: Alternative) -> UnitMatch:
+        """The same as a wording of several words, in one operation."""
+        found = self.index.dense(alternative.words[0], alternative.typing)
+        if found is None:
+            return UnitMatch(self._zeros, self._zeros, 0.0)
+        weights, _, hits, best = found
+        return UnitMatch(weights * np.float32(alternative.factor / best), hits, best)
 
     def _unit(self, unit: Unit) -> UnitMatch:
         """A unit matches as its best wording does."""
@@ -235,9 +247,10 @@ class SearchEngine:
     # -- ranking -----------------------------------------------------------------------------
 
     def _ranked(self, score: np.ndarray, full: np.ndarray, limit: int) -> list[SearchHit]:
-        whole = self._best(np.where(full, score, 0.0), limit, None)
+        nothing = np.float32(0)
+        whole = self._best(np.where(full, score, nothing), limit, None)
         top = float(score[whole[0]]) if whole else None
-        rest = self._best(np.where(full, 0.0, score), limit - len(whole), top)
+        rest = self._best(np.where(full, nothing, score), limit - len(whole), top)
         hits = []
         for doc, partial in [(d, False) for d in whole] + [(d, True) for d in rest]:
             p = self.docs[doc]
