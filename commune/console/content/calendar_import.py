@@ -1,4 +1,4 @@
-"""A calendar file (.ics) imported from the console: shown first (CAL's dry run: plans
+"""A calendar file (.ics) imported from the console: shown first (the push's dry run: plans
 added, replaced, removed, unchanged, and the first slots), then pushed to the devices.
 
 The file keeps the name staff gave it while it is read, because a calendar known only by
@@ -8,14 +8,10 @@ its file name is recognised by that name when it is imported again.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from commune.console.content.place import console_folder
+from commune.console.content.place import staged_files
 from commune.console.content.staging import Staged
 from commune.console.context import Console
 from commune.push import PushResult, preview_plans, push_plans
@@ -23,22 +19,6 @@ from village.plan import Policy, Slot
 from village.plan_import import CalendarChanges, first_slots
 
 KIND = "calendar"
-
-
-@contextmanager
-def named_copy(console: Console, staged: Staged) -> Iterator[Path]:
-    """The staged calendar under the name it was uploaded with (in a private folder)."""
-    scratch = console_folder(console) / "tmp"
-    scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix="ics-") as folder:
-        name = (
-            staged.name
-            if staged.name not in ("", ".", "..") and "/" not in staged.name
-            else "lich.ics"
-        )
-        path = Path(folder) / name
-        os.link(staged.path, path)
-        yield path
 
 
 @dataclass(frozen=True)
@@ -54,7 +34,7 @@ def preview(console: Console, staged: Staged, devices: Sequence[str]) -> Calenda
     """What pushing the calendar to ``devices`` (none: all) would change; raises PlanError."""
     hub = console.hub
     timezone = console.config.schedule.timezone
-    with named_copy(console, staged) as path:
+    with staged_files(console).under_its_name(staged, "lich") as path:
         changes = preview_plans(hub, path, timezone, devices=devices)
     durations = {sid: s.duration_s for sid, s in hub.library.snapshot().segments.items()}
     policy = Policy.from_config(console.config)
@@ -63,7 +43,7 @@ def preview(console: Console, staged: Staged, devices: Sequence[str]) -> Calenda
 
 
 def publish(console: Console, staged: Staged, devices: Sequence[str]) -> PushResult:
-    with named_copy(console, staged) as path:
+    with staged_files(console).under_its_name(staged, "lich") as path:
         return push_plans(console.hub, path, console.config.schedule.timezone, devices=devices)
 
 

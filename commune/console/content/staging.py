@@ -9,11 +9,14 @@ files older than ``MAX_AGE`` are removed whenever a new one is staged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +99,17 @@ class StagedFiles:
             self.drop(staged)
             return None
         return staged
+
+    @contextlib.contextmanager
+    def under_its_name(self, staged: Staged, default: str = "tep") -> Iterator[Path]:
+        """The staged file under the name staff gave it (a link in a private folder, gone
+        afterwards): importers name the file in what they say, and a calendar known only by
+        its file name is recognised by it when it is imported again."""
+        name = staged.name if staged.name not in ("", ".", "..") and "/" not in staged.name else ""
+        with tempfile.TemporaryDirectory(dir=self.folder, prefix=".named-") as folder:
+            path = Path(folder) / (name or default + staged.path.suffix)
+            os.link(staged.path, path)
+            yield path
 
     def drop(self, staged: Staged) -> None:
         staged.path.unlink(missing_ok=True)

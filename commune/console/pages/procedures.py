@@ -65,7 +65,8 @@ def _preview_page(visit: Visit, staged_id: str, status: int = 200) -> Response:
     staged = staged_files(visit.console).get(staged_id, visit.actor, KIND)
     if staged is None:
         return _not_found(visit)
-    preview = preview_procedures(visit.console.hub.library, staged.path, staged.name)
+    with staged_files(visit.console).under_its_name(staged) as path:
+        preview = preview_procedures(visit.console.hub.library, path, staged.name)
     return visit.render(
         "procedure_preview.html",
         status=status,
@@ -90,9 +91,9 @@ def publish(visit: Visit) -> Response:
     hub = visit.console.hub
     devices = chosen_devices(hub, visit.form.getlist("device"))
     try:
-        result, report = push_procedures(
-            hub, staged.path, devices=devices, skip_bad_rows=visit.form.get("skip") == "1"
-        )
+        with files.under_its_name(staged) as path:
+            skip = visit.form.get("skip") == "1"
+            result, report = push_procedures(hub, path, devices=devices, skip_bad_rows=skip)
     except ProcedureImportError:
         return _preview_page(visit, staged_id, status=400)
     files.drop(staged)
