@@ -110,6 +110,18 @@ def test_a_plan_made_in_the_form_is_on_the_calendar_and_on_the_device(
     ]
     assert {s["plan"] for s in slots} == {"lich-ban-tin-sang"}
     assert slots[0]["segments"] == ["tin-sang"] and slots[0]["end"].endswith("06:40:00+07:00")
+    # changed in the form later: the form shows the plan as it is, the change reaches the device
+    page.goto(console_hub.url("/lich"))
+    page.click("#plans tr[data-plan='lich-ban-tin-sang'] a")
+    assert page.is_checked(f"{form} input[name=thu][value=WE]")
+    assert page.input_value(f"{form} input[name=time]") == "06:30"
+    assert page.is_disabled(f"{form} input[name=id]")
+    page.fill(f"{form} input[name=minutes]", "20")
+    page.wait_for_selector("#slots-preview li[data-start]")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("tr[data-device='pi-01'][data-state='applied']")
+    held = ContentStore(agent.config.data_dir).snapshot().plans["lich-ban-tin-sang"]
+    assert held["slot_minutes"] == 20 and held["rrule"] == "FREQ=WEEKLY;BYDAY=MO,WE,FR"
 
 
 def test_a_bad_plan_form_says_why_and_publishes_nothing(console_hub: ConsoleHub, page) -> None:
