@@ -28,7 +28,7 @@ setup(
     long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
-    packages=find_packages(include=["village*", "controller*", "kiosk*", "commune*"]),
+    packages=find_packages(include=["village*", "controller*", "kiosk*", "commune*", "demo*"]),
     include_package_data=True,
     package_data={
         "kiosk": ["*.kv", "screens/*.kv", "data/*"],

@@ -143,12 +143,6 @@ def _note_relay_off(config: Config) -> None:
         atomic_write_bytes(path, json.dumps(state, ensure_ascii=False).encode(), durable=False)
 
 
-def cmd_demo(args: argparse.Namespace, config: Config) -> int:
-    from controller.demo import run_demo
-
-    return run_demo(config, headless=args.headless, keep=args.keep, data_given=bool(args.data))
-
-
 def register(registry: Registry) -> None:
     daemon = registry.command("controller", cmd_controller, "run the broadcast controller daemon")
     daemon.set_defaults(default_verbosity=1)
@@ -174,6 +168,3 @@ def register(registry: Registry) -> None:
     relay.add_argument(
         "--direct", action="store_true", help="off: drive the pin, asking no daemon first"
     )
-    demo = registry.command("demo", cmd_demo, "run the demonstration with sample content")
-    demo.add_argument("--headless", action="store_true", help="no display and no sound card needed")
-    demo.add_argument("--keep", action="store_true", help="keep the demo's data folder")

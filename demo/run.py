@@ -82,7 +82,7 @@ def _start_sync(config: Config) -> Any:
         return None
     try:
         from commune.catalogue import say as hub_say
-        from controller.demo_sync import DemoSync
+        from demo.sync import DemoSync
     except ImportError:  # the hub is not installed here: stay offline
         return None
     sync = DemoSync(Path(tempfile.mkdtemp(prefix="village-demo-hub-")), config.device.id, hub_say)

@@ -1,6 +1,7 @@
 """The ``village`` command: global options, then one subcommand per task.
 
-Each app registers its own subcommands (``controller.cli``, ``kiosk.cli``, ``commune.cli``)
+Each app registers its own subcommands (``controller.cli``, ``kiosk.cli``, ``commune.cli``;
+``demo.cli`` for the demonstration, which composes them)
 and imports its heavy libraries only when one of them runs.
 """
 
@@ -23,7 +24,7 @@ from village.config import Config, load_config, render_config
 from village.errors import ConfigError, VillageError
 from village.messages import say
 
-APP_MODULES = ("controller.cli", "kiosk.cli", "commune.cli", "commune.provision")
+APP_MODULES = ("controller.cli", "demo.cli", "kiosk.cli", "commune.cli", "commune.provision")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
 Handler = Callable[[argparse.Namespace, Config], int]
