@@ -159,8 +159,8 @@ os.environ["SDL_AUDIODRIVER"] = "disk"
 os.environ["SDL_DISKAUDIOFILE"] = out
 if mode == "village":
     from pathlib import Path
-    from controller.player import PlayItem
-    from controller.pygame_player import PygamePlayer
+    from controller.audio.player import PlayItem
+    from controller.audio.pygame_player import PygamePlayer
     from village.config import AudioSettings
     player = PygamePlayer(AudioSettings())
     player.open()

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from controller.audio.player import Player, PlayEvent, PlayItem, PlayResult
 from controller.errors import AudioError
-from controller.player import Player, PlayEvent, PlayItem, PlayResult
 from controller.relay import Relay
 from controller.relay_guard import Trip
 from village.atomic import atomic_write_bytes

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from controller.audio.player import Player, PlayItem, gain_for
 from controller.broadcast import Broadcaster, Job, missed_record
 from controller.cleanup import GRACE_S, sweep
 from controller.control import ControlServer
 from controller.errors import ControllerError, RelayError
 from controller.indicators import ManualButton, StatusLed
 from controller.planner import Planner, quarantine_summary
-from controller.player import Player, PlayItem, gain_for
 from controller.relay import GuardClient, Relay
 from controller.relay_guard import Trip, guard_socket, trip_for, trip_journal
 from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock, expansion_window
@@ -175,7 +175,7 @@ class Controller:
             cfg.button.pin, self._button_pressed, cfg.button.pull_up, self.pin_factory
         )
         if self._player is None:
-            from controller.pygame_player import PygamePlayer
+            from controller.audio.pygame_player import PygamePlayer
 
             self._player = PygamePlayer(cfg.audio, now=self.clock.now)
         self._make_agent()  # before the broadcaster, which takes the (wrapped) on_step

@@ -270,7 +270,7 @@ class StuckPlayer:
         pass
 
     def play(self, items, start_at, deadline, stop, on_event):  # noqa: ANN001, ANN201
-        from controller.player import PlayResult
+        from controller.audio.player import PlayResult
 
         self.playing.set()
         self.release.wait(30)

@@ -21,17 +21,17 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
 
-from controller.decoder import decode_frames  # noqa: E402
-from controller.errors import AudioError  # noqa: E402
-from controller.pcm import to_int16  # noqa: E402
-from controller.player import (  # noqa: E402
+from controller.audio.decoder import decode_frames  # noqa: E402
+from controller.audio.pcm import to_int16  # noqa: E402
+from controller.audio.player import (  # noqa: E402
     EventSink,
     PlayEvent,
     PlayItem,
     PlayResult,
     SegmentPlayed,
 )
-from controller.stream import SegmentStream  # noqa: E402
+from controller.audio.stream import SegmentStream  # noqa: E402
+from controller.errors import AudioError  # noqa: E402
 from village.config import AudioSettings  # noqa: E402
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from controller.audio.pcm import apply_gain, fade_gains, soft_limit
+from controller.audio.player import PlayItem
 from controller.errors import AudioError
-from controller.pcm import apply_gain, fade_gains, soft_limit
-from controller.player import PlayItem
 
 Decoder = Callable[..., Iterator[np.ndarray]]
 
