@@ -155,7 +155,7 @@ class Rig:
     def start_guard(self) -> subprocess.Popen | None:
         """The relay guard process, where this version of the controller has one."""
         try:
-            import controller.relay_guard  # noqa: F401
+            import controller.gpio.relay_guard  # noqa: F401
         except ImportError:
             return None
         proc = self.start("relay", "guard")

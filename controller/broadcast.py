@@ -18,8 +18,8 @@ from typing import Any
 
 from controller.audio.player import Player, PlayEvent, PlayItem, PlayResult
 from controller.errors import AudioError
-from controller.relay import Relay
-from controller.relay_guard import Trip
+from controller.gpio.relay import Relay
+from controller.gpio.relay_guard import Trip
 from village.atomic import atomic_write_bytes
 from village.clock import Clock
 from village.plan import Priority

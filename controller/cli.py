@@ -89,7 +89,7 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_relay(args: argparse.Namespace, config: Config) -> int:
     if args.state == "guard":
-        from controller.relay_guard import run_guard
+        from controller.gpio.relay_guard import run_guard
 
         logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
         return run_guard(config)
@@ -101,8 +101,8 @@ def relay_off(config: Config, direct: bool = False) -> int:
     owner), then drive the pin directly (only possible while neither holds it)."""
     from controller.control import send_command
     from controller.errors import ControlError, RelayError
-    from controller.relay import ensure_pin_factory, force_off, guard_off
-    from controller.relay_guard import guard_socket
+    from controller.gpio.relay import ensure_pin_factory, force_off, guard_off
+    from controller.gpio.relay_guard import guard_socket
 
     if not direct:
         try:

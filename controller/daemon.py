@@ -22,10 +22,10 @@ from controller.broadcast import Broadcaster, Job, missed_record
 from controller.cleanup import GRACE_S, sweep
 from controller.control import ControlServer
 from controller.errors import ControllerError, RelayError
-from controller.indicators import ManualButton, StatusLed
+from controller.gpio.indicators import ManualButton, StatusLed
+from controller.gpio.relay import GuardClient, Relay
+from controller.gpio.relay_guard import Trip, guard_socket, trip_for, trip_journal
 from controller.planner import Planner, quarantine_summary
-from controller.relay import GuardClient, Relay
-from controller.relay_guard import Trip, guard_socket, trip_for, trip_journal
 from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock, expansion_window
 from village.atomic import atomic_write_bytes
 from village.clock import Clock, SystemClock

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from controller.errors import RelayError
-from controller.relay import GuardClient, Relay
-from controller.relay_guard import (
+from controller.gpio.relay import GuardClient, Relay
+from controller.gpio.relay_guard import (
     GUARD_RESTART,
     MAX_LINE,
     MAX_ON_TIME,

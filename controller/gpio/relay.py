@@ -1,6 +1,6 @@
 """The amplifier relay as the controller sees it, and who really drives the pin.
 
-The pin and its maximum on-time belong to a ``RelayGuard`` (controller/relay_guard.py).
+The pin and its maximum on-time belong to a ``RelayGuard`` (controller/gpio/relay_guard.py).
 On a Pi the guard is a process of its own and the controller reaches it through
 ``GuardClient``: the controller asks for the relay on (with its deadline) and off, and is
 told when the guard switched it off by itself (a *trip*). Without a guard process (a
@@ -27,7 +27,7 @@ from gpiozero import Device, OutputDevice
 from gpiozero.exc import GPIOZeroError
 
 from controller.errors import RelayError
-from controller.relay_guard import (
+from controller.gpio.relay_guard import (
     GUARD_LOST,
     MAX_LINE,
     OPERATOR,

@@ -591,7 +591,7 @@ def _signals_stop(server: GuardServer) -> Iterator[None]:
 
 def run_guard(config: Config, pin_factory: object | None = None) -> int:
     """Entry point of ``village relay guard``: until SIGTERM; the relay is off on the way out."""
-    from controller.relay import ensure_pin_factory
+    from controller.gpio.relay import ensure_pin_factory
 
     guard = RelayGuard(
         config.relay.pin,
