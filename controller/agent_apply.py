@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from controller.scheduler import expansion_window
+from controller.airing.scheduler import expansion_window
 from village.atomic import atomic_write_bytes
 from village.plan import DEFAULT_BUDGET, ExpansionBudget, Plan, Policy, Quarantined, build_schedule
 from village.store import ContentStore, utc_now_iso

@@ -17,16 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from controller.airing.broadcast import Broadcaster, Job, missed_record
+from controller.airing.planner import Planner, quarantine_summary
+from controller.airing.scheduler import Miss, Scheduler, Start, Wait, WaitForClock, expansion_window
 from controller.audio.player import Player, PlayItem, gain_for
-from controller.broadcast import Broadcaster, Job, missed_record
 from controller.cleanup import GRACE_S, sweep
 from controller.control import ControlServer
 from controller.errors import ControllerError, RelayError
 from controller.gpio.indicators import ManualButton, StatusLed
 from controller.gpio.relay import GuardClient, Relay
 from controller.gpio.relay_guard import Trip, guard_socket, trip_for, trip_journal
-from controller.planner import Planner, quarantine_summary
-from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock, expansion_window
 from village.atomic import atomic_write_bytes
 from village.clock import Clock, SystemClock
 from village.config import Config

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from commune.push import push_segment
+from controller.airing.scheduler import Scheduler
 from controller.control import send_command
-from controller.scheduler import Scheduler
 from tests.conftest import (
     REPO,
     VILLAGE,

@@ -757,7 +757,7 @@ def test_the_same_make_up_whatever_window_is_asked(default_plan, sample_duration
 
 
 def test_the_controller_airs_the_made_up_session_at_its_new_time(default_plan, sample_durations):
-    from controller.scheduler import Scheduler, Start, Wait
+    from controller.airing.scheduler import Scheduler, Start, Wait
 
     sunday = dt.datetime(2021, 5, 2, 6, 30, tzinfo=HCM)
     scheduler = Scheduler(DEFAULT_POLICY, dt.timedelta(minutes=10), sunday - dt.timedelta(days=3))

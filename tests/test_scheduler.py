@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.scheduler import Miss, Scheduler, Start, Wait, WaitForClock
+from controller.airing.scheduler import Miss, Scheduler, Start, Wait, WaitForClock
 from tests.conftest import ControllerRun, add_segments, add_slot
 from village.clock import ManualClock
 from village.plan import Plan, Policy
