@@ -378,7 +378,7 @@ class TimedHost(BenchHost):
 
 
 def swarm(args: argparse.Namespace) -> None:
-    from controller.agent import DeviceAgent
+    from controller.sync.agent import DeviceAgent
 
     info = json.loads(args.rig)
     root = Path(info["root"])

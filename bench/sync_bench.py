@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 from bench import cpu_seconds, machine, rss_mb  # noqa: E402
 from commune.broker import BrokerPlan, hub_user, write_broker_config  # noqa: E402
 from commune.hubdata import HubData  # noqa: E402
-from controller.agent import DeviceAgent  # noqa: E402
+from controller.sync.agent import DeviceAgent  # noqa: E402
 from village.config import SECTIONS, Config, parse_config  # noqa: E402
 from village.jsonlog import AppendLog  # noqa: E402
 from village.library import import_segment  # noqa: E402

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from controller.agent_apply import TARGET_FILE
+from controller.sync.apply import TARGET_FILE
 from village.store import SHA256_RE, ContentStore
 
 log = logging.getLogger(__name__)

@@ -292,12 +292,12 @@ class Controller:
             self._sweep_again_at = None
 
     def _make_agent(self) -> None:
-        """The sync agent (controller/agent.py), if ``mqtt.host`` is set; offline otherwise."""
+        """The sync agent (controller/sync/agent.py), if ``mqtt.host`` is set; offline otherwise."""
         if not self.config.mqtt.host:
             return
         try:
-            from controller.agent import DeviceAgent
-            from controller.agent_host import ControllerHost
+            from controller.sync.agent import DeviceAgent
+            from controller.sync.host import ControllerHost
 
             self.agent = DeviceAgent(self.config, ControllerHost(self))
         except (ImportError, VillageError) as exc:

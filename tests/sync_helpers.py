@@ -250,7 +250,7 @@ class AgentRun:
     """The real device agent on a ``SmallHost``."""
 
     def __init__(self, config: Config, host: SmallHost | None = None) -> None:
-        from controller.agent import DeviceAgent
+        from controller.sync.agent import DeviceAgent
 
         self.config = config
         self.host = host or SmallHost(config.data_dir)

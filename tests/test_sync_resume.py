@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from commune.push import push_segment
-from controller.agent_fetch import read_block_map
+from controller.sync.fetch import read_block_map
 from tests.conftest import ControllerRun
 from tests.sync_helpers import (
     AgentRun,

@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from controller.agent_apply import MB, ContentApplier
-from controller.agent_commands import CommandGate, CommandRefused, carry_out
-from controller.agent_fetch import Fetcher
-from controller.agent_host import DeviceHost
-from controller.agent_uplink import LogUplink, device_streams
+from controller.sync.apply import MB, ContentApplier
+from controller.sync.commands import CommandGate, CommandRefused, carry_out
+from controller.sync.fetch import Fetcher
+from controller.sync.host import DeviceHost
+from controller.sync.uplink import LogUplink, device_streams
 from village import __version__
 from village.config import Config
 from village.errors import StoreError

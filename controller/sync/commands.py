@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from controller.agent_host import DeviceHost
+from controller.sync.host import DeviceHost
 from village.atomic import atomic_write_bytes
 from village.plan import Priority, Slot
 from village.wire import limits
