@@ -58,5 +58,21 @@ setup(
         "test": TEST,
         "bench": BENCH,
     },
-    entry_points={"console_scripts": ["village=village.cli:main"]},
+    entry_points={
+        "console_scripts": ["village=village.cli:main"],
+        # Each app adds its subcommands to ``village`` (in this order in ``village --help``)
+        # and its sections to the configuration; the core imports no app.
+        "village.commands": [
+            "controller = controller.cli:register",
+            "demo = demo.cli:register",
+            "kiosk = kiosk.cli:register",
+            "commune = commune.cli:register",
+            "provision = commune.provision:register",
+        ],
+        "village.config": [
+            "controller = controller.settings:register",
+            "kiosk = kiosk.settings:register",
+            "commune = commune.settings:register",
+        ],
+    },
 )

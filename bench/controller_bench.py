@@ -161,7 +161,7 @@ if mode == "village":
     from pathlib import Path
     from controller.audio.player import PlayItem
     from controller.audio.pygame_player import PygamePlayer
-    from village.config import AudioSettings
+    from controller.settings import AudioSettings
     player = PygamePlayer(AudioSettings())
     player.open()
     items = [PlayItem(str(i), str(i), Path(f)) for i, f in enumerate(files)]

@@ -541,6 +541,8 @@ MESSAGES: dict[str, str] = {
     "site_print_marks": "Mới: thủ tục mới ban hành. Sửa đổi: thủ tục đã sửa đổi, bổ sung.",
     "site_mark_new_short": "Mới",
     "site_mark_amended_short": "Sửa đổi",
+    # configuration ([site], [hub], [report], [console] sections)
+    "config_web_address": "phải là địa chỉ bắt đầu bằng http:// hoặc https://, hoặc để trống",
 }
 
 

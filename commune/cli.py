@@ -1,5 +1,6 @@
-"""Subcommands of the commune hub: ``broker``, ``hub``, ``push``, ``devices``, ``logs``, ``send``
-(and ``report``, ``record``, from ``commune.report.command``).
+"""Subcommands of the commune hub: ``broker``, ``hub`` and the staff commands under it
+(``hub push``, ``hub devices``, ``hub logs``, ``hub send``; ``hub report``, ``hub record`` from
+``commune.report.command``), which also answer to their old flat names (``village logs`` …).
 
 Staff commands work on the hub folder (``--data``, default ``[hub] data``) and never talk
 MQTT themselves: the running daemon (``village hub``) sends what they record.
@@ -16,41 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from commune.catalogue import reason, say
+from commune.hub_cli import (
+    hub_data_option,
+    hub_folder,
+    human_bytes,
+    local_time,
+    open_hub,
+    targets_option,
+    waiting_options,
+)
 from village.cli import EXIT_FAILED, EXIT_NOT_RUNNING, EXIT_OK, Registry, parse_day, print_json
 from village.config import Config
-
-DEFAULT_WAIT_S = 300.0
-
-
-def hub_folder(args: argparse.Namespace, config: Config) -> Path:
-    return Path(getattr(args, "hub_data", None) or args.data or config.hub.data)
-
-
-def open_hub(args: argparse.Namespace, config: Config):  # noqa: ANN201 - HubData
-    from commune.hubdata import HubData
-
-    return HubData.open(hub_folder(args, config))
-
-
-def human_bytes(value: float | None) -> str:
-    if value is None:
-        return say("unknown")
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            text = f"{value:.0f}" if unit == "B" else f"{value:.1f}".replace(".", ",")
-            return f"{text} {unit}"
-        value /= 1000
-    return str(value)
-
-
-def local_time(text: str | None, zone: zoneinfo.ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if not text:
-        return say("unknown")
-    try:
-        return dt.datetime.fromisoformat(text).astimezone(zone).strftime(fmt)
-    except ValueError:
-        return text
-
 
 # --- broker ---------------------------------------------------------------------------------
 
@@ -450,30 +427,32 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
 # --- registration ---------------------------------------------------------------------------
 
 
-def hub_data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data", dest="hub_data", metavar="DIR", help="hub folder (default: [hub] data)"
-    )
-
-
-def _targets(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--device",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="send to this device only (repeat for several; default: the whole commune)",
-    )
-
-
-def _waiting(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-wait", action="store_true", help="do not follow the devices")
-    parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_WAIT_S, help="seconds to follow the devices"
-    )
+COMMAND_ORDER = 40  # place of these commands in 'village --help' (village.cli)
 
 
 def register(registry: Registry) -> None:
+    """``village broker``, ``village hub`` and its staff commands, ``village site``.
+
+    The staff commands live under ``village hub`` (``hub push``, ``hub devices``, ``hub logs``,
+    ``hub send``, ``hub report``, ``hub record``), so the hub's logs are never mistaken for a
+    device's ``village log``; their old flat names (``village logs`` …) still work, unlisted.
+    """
+    from commune.report.command import register as register_report
+    from commune.site.cli import register as register_site
+
+    _register_broker(registry)
+    hub_sub = _register_hub(registry)
+    grouped = registry.group("hub", hub_sub)
+    for target in (grouped, registry.aliases()):
+        register_staff_commands(target)
+        register_report(target)
+    for name, parser in hub_sub.choices.items():
+        if grouped.owners.get(f"hub {name}"):
+            parser.set_defaults(default_verbosity=0)  # only the daemon logs at INFO by default
+    register_site(registry)
+
+
+def _register_broker(registry: Registry) -> None:
     broker = registry.command("broker", cmd_broker_config, "Mosquitto configuration and TLS")
     broker_sub = broker.add_subparsers(dest="broker_command", metavar="ACTION", required=True)
     conf = broker_sub.add_parser("config", help="write a broker configuration for a commune")
@@ -521,7 +500,13 @@ def register(registry: Registry) -> None:
     ca_client.add_argument("--name", required=True)
     ca_client.add_argument("--days", type=int, default=825)
 
-    hub = registry.command("hub", cmd_hub, "run the commune hub (or: hub init, hub key)")
+
+def _register_hub(registry: Registry) -> argparse._SubParsersAction:
+    hub = registry.command(
+        "hub",
+        cmd_hub,
+        "run the commune hub (or: hub init, key, user, push, devices, logs, send, report …)",
+    )
     hub.set_defaults(default_verbosity=1)
     hub_data_option(hub)
     hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION")
@@ -538,7 +523,11 @@ def register(registry: Registry) -> None:
     from commune.console.cli import register_user_commands
 
     register_user_commands(hub_sub, hub_data_option)
+    return hub_sub
 
+
+def register_staff_commands(registry: Registry) -> None:
+    """``push``, ``devices``, ``logs`` and ``send`` (under ``village hub``, or flat)."""
     push = registry.command("push", cmd_push_segment, "send content to the commune's devices")
     push_sub = push.add_subparsers(dest="push_kind", metavar="KIND", required=True)
     seg = push_sub.add_parser("segment", help="an audio segment for broadcast")
@@ -563,8 +552,8 @@ def register(registry: Registry) -> None:
     procedures.add_argument("--skip-bad-rows", action="store_true")
     for parser in (seg, clip, plan, procedures):
         hub_data_option(parser)
-        _targets(parser)
-        _waiting(parser)
+        targets_option(parser)
+        waiting_options(parser)
 
     devices = registry.command("devices", cmd_devices, "the commune's devices and their state")
     devices.add_argument("--json", action="store_true")
@@ -593,14 +582,6 @@ def register(registry: Registry) -> None:
     for parser in (play, emergency, stop):
         parser.set_defaults(handler=cmd_send)
         hub_data_option(parser)
-        _targets(parser)
+        targets_option(parser)
         parser.add_argument("--ttl", type=int, default=0, help="seconds the command stays valid")
         parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait")
-
-    from commune.report.command import register as register_report
-
-    register_report(registry)
-
-    from commune.site.cli import register as register_site
-
-    register_site(registry)

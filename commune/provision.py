@@ -292,7 +292,7 @@ def provision_device(
 
 
 def cmd_provision_device(args: argparse.Namespace, config: Config) -> int:
-    from commune.cli import open_hub
+    from commune.hub_cli import open_hub
     from village.cli import EXIT_OK
     from village.messages import say
 
@@ -337,6 +337,9 @@ def cmd_provision_device(args: argparse.Namespace, config: Config) -> int:
         print(say("provision_reload_failed", detail=result.reload))
     print(say("provision_next", path=result.config))
     return EXIT_OK
+
+
+COMMAND_ORDER = 50  # place of these commands in 'village --help' (village.cli)
 
 
 def register(registry: Any) -> None:

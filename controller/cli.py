@@ -143,6 +143,9 @@ def _note_relay_off(config: Config) -> None:
         atomic_write_bytes(path, json.dumps(state, ensure_ascii=False).encode(), durable=False)
 
 
+COMMAND_ORDER = 10  # place of these commands in 'village --help' (village.cli)
+
+
 def register(registry: Registry) -> None:
     daemon = registry.command("controller", cmd_controller, "run the broadcast controller daemon")
     daemon.set_defaults(default_verbosity=1)

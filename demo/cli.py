@@ -14,6 +14,9 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     return run_demo(config, headless=args.headless, keep=args.keep, data_given=bool(args.data))
 
 
+COMMAND_ORDER = 20  # place of these commands in 'village --help' (village.cli)
+
+
 def register(registry: Registry) -> None:
     demo = registry.command("demo", cmd_demo, "run the demonstration with sample content")
     demo.add_argument("--headless", action="store_true", help="no display and no sound card needed")

@@ -209,6 +209,13 @@ TEXTS: dict[str, str] = {
     "search_nothing": "Không tìm thấy thủ tục nào cho «{query}».",
     "clip_imported": "Đã thêm video «{title}» (mã {id}): {duration}, {width}×{height}.",
     "screenshot_saved": "Đã lưu ảnh màn hình «{screen}» vào {path}.",
+    # configuration ([kiosk] section)
+    "config_opening_hours": (
+        "phải có dạng 'T2-T6 07:00-17:00; T7 07:00-11:30' (ngày T2..T7, CN hoặc Mon..Sun; "
+        "giờ đóng cửa sau giờ mở cửa), hoặc để trống nếu mở cửa cả ngày"
+    ),
+    "config_staff_pin": "phải gồm 4 đến 8 chữ số, hoặc để trống để tắt bảng cán bộ",
+    "config_window_size": "phải có dạng 1280x800",
 }
 
 

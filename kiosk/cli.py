@@ -150,6 +150,9 @@ def cmd_kiosk(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+COMMAND_ORDER = 30  # place of these commands in 'village --help' (village.cli)
+
+
 def register(registry: Registry) -> None:
     kiosk = registry.command("kiosk", cmd_kiosk, "run the touchscreen kiosk for citizens")
     kiosk.add_argument("--screenshot", metavar="OUT.png", help="draw one screen, save it, exit")

@@ -25,8 +25,9 @@ from kiosk.session import (
     clips_muted,
     read_broadcast_state,
 )
+from kiosk.settings import opening_hours_rules
 from tests.kiosk_helpers import fill_store, write_fixture
-from village.config import opening_hours_rules, parse_config
+from village.config import parse_config
 from village.errors import ConfigError
 from village.procedures import import_procedures
 from village.store import ContentStore

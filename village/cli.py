@@ -1,22 +1,23 @@
 """The ``village`` command: global options, then one subcommand per task.
 
-Each app registers its own subcommands (``controller.cli``, ``kiosk.cli``, ``commune.cli``;
-``demo.cli`` for the demonstration, which composes them)
-and imports its heavy libraries only when one of them runs.
+Each app registers its own subcommands through the entry-point group ``village.commands``
+(setup.py: ``controller.cli``, ``kiosk.cli``, ``commune.cli``, ``commune.provision``; ``demo.cli``
+for the demonstration, which composes them) and imports its heavy libraries only when one of
+them runs. An app that is not installed adds nothing; two apps claiming one name are refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import json
 import logging
 import os
 import sys
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from village import __version__
@@ -24,28 +25,88 @@ from village.config import Config, load_config, render_config
 from village.errors import ConfigError, VillageError
 from village.messages import say
 
-APP_MODULES = ("controller.cli", "demo.cli", "kiosk.cli", "commune.cli", "commune.provision")
+ENTRY_POINT_GROUP = "village.commands"
+DEFAULT_COMMAND_ORDER = 1000  # an app module's COMMAND_ORDER places its commands in --help
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_RUNNING = 0, 1, 2, 3
 
 Handler = Callable[[argparse.Namespace, Config], int]
 
 
+class CommandConflict(VillageError):
+    """Two apps (or one app twice) register the same command name."""
+
+
 @dataclass
 class Registry:
-    """Where apps add their subcommands."""
+    """Where apps add their subcommands.
 
-    commands: Any  # argparse subparsers of ``village``
+    Every name is claimed once: ``village logs`` (or ``village hub logs``) registered a second
+    time raises ``CommandConflict`` naming both apps. ``group`` gives the registry of a
+    command's own subcommands (``village hub …``); ``aliases`` one whose commands work but are
+    not listed in ``--help`` (the old flat names of grouped commands).
+    """
+
+    commands: Any  # argparse subparsers of ``village`` (or of a group such as ``hub``)
     imports: Any  # argparse subparsers of ``village import``
+    app: str = "village"  # who is registering now (the entry point's name)
+    prefix: str = ""  # "hub " inside the hub group
+    hidden: bool = False
+    owners: dict[str, str] = field(default_factory=dict)  # full command name -> app
 
-    def command(self, name: str, handler: Handler, help: str, **kwargs: Any):
+    def claim(self, name: str) -> None:
+        full = f"{self.prefix}{name}"
+        if full in self.owners:
+            raise CommandConflict(
+                say("command_twice", name=full, first=self.owners[full], second=self.app)
+            )
+        self.owners[full] = self.app
+
+    def command(self, name: str, handler: Handler, help: str, **kwargs: Any) -> Any:
+        self.claim(name)
         parser = self.commands.add_parser(name, help=help, description=help, **kwargs)
         parser.set_defaults(handler=handler)
+        if self.hidden:  # parsed as before, but not listed: --help shows the grouped name
+            self.commands._choices_actions.pop()
         return parser
 
-    def importer(self, name: str, handler: Handler, help: str):
+    def importer(self, name: str, handler: Handler, help: str) -> Any:
+        self.claim(f"import {name}")
         parser = self.imports.add_parser(name, help=help, description=help)
         parser.set_defaults(handler=handler)
         return parser
+
+    def group(self, name: str, subcommands: Any) -> Registry:
+        """The registry of ``village NAME …``'s subcommands (``subcommands``: its subparsers)."""
+        return Registry(
+            subcommands, self.imports, self.app, f"{self.prefix}{name} ", False, self.owners
+        )
+
+    def aliases(self) -> Registry:
+        """Commands registered here work as before and are left out of ``--help``."""
+        return Registry(self.commands, self.imports, self.app, self.prefix, True, self.owners)
+
+
+def command_entry_points() -> list[EntryPoint]:
+    """The apps' ``register`` functions (entry-point group ``village.commands``)."""
+    return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
+def register_apps(registry: Registry, entries: list[EntryPoint]) -> None:
+    """Let each installed app add its commands, in the order of its COMMAND_ORDER."""
+    loaded = []
+    for entry in entries:
+        try:
+            register = entry.load()
+        except ModuleNotFoundError as exc:
+            if exc.name not in (entry.module, entry.module.partition(".")[0]):
+                raise
+            continue  # that app is not installed
+        module = sys.modules.get(entry.module)
+        order = getattr(module, "COMMAND_ORDER", DEFAULT_COMMAND_ORDER)
+        loaded.append((order, entry.name, register))
+    for _order, name, register in sorted(loaded, key=lambda item: (item[0], item[1])):
+        registry.app = name
+        register(registry)
 
 
 def print_json(value: Any) -> None:
@@ -253,7 +314,7 @@ def print_log_table(records: list[dict[str, Any]], timezone: str) -> None:
 # --- parser ---------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(entries: list[EntryPoint] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="village",
         description="Commune office kiosk, loudspeaker broadcast controller and content hub.",
@@ -277,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_parser = commands.add_parser("import", help="add content to the store")
     imports = import_parser.add_subparsers(dest="import_kind", metavar="KIND", required=True)
     registry = Registry(commands, imports)
+    for name in ("config", "import"):
+        registry.claim(name)
 
     seg = registry.importer("segment", cmd_import_segment, "add an audio segment (OGG, MP3, WAV)")
     seg.add_argument("file")
@@ -305,14 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     log_parser.add_argument("--since", type=parse_day, metavar="YYYY-MM-DD")
     log_parser.add_argument("--limit", type=int, default=0, help="only the last N records")
 
-    for name in APP_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name not in (name, name.partition(".")[0]):
-                raise
-            continue  # that app is not installed
-        module.register(registry)
+    register_apps(registry, command_entry_points() if entries is None else entries)
     return parser
 
 
@@ -327,7 +383,11 @@ def setup_logging(verbosity: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except CommandConflict as exc:
+        print(say("error", detail=exc), file=sys.stderr)
+        return EXIT_FAILED
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

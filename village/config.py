@@ -20,17 +20,17 @@ import tomllib
 import types
 import typing
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from village.errors import ConfigError
+from village.messages import say
 from village.text import clean_text, describe_char, first_invisible
 
 DEFAULT_CONFIG_PATH = Path("/etc/village/village.toml")
 DEFAULT_DATA_DIR = "/var/lib/village"
-DEFAULT_HUB_DIR = "/var/lib/village-hub"
 MASK = "********"
 MAX_CONFIG_BYTES = 1 << 20  # a real configuration is a few kilobytes
 FREE = "free"  # text=FREE: a name or sentence, cleaned (NFC, no invisible characters)
@@ -73,7 +73,7 @@ class Range:
         if value is None or self.low <= value <= self.high:
             return None
         low, high = _number_text(self.low), _number_text(self.high)
-        return self.message or f"phải trong khoảng {low} đến {high}"
+        return self.message or say("config_range", low=low, high=high)
 
 
 def between(low: float, high: float) -> Range:
@@ -84,17 +84,17 @@ def at_least(low: float) -> Check:
     """A lower bound only (prefer ``between``: every number should have both ends)."""
 
     def check(value: float) -> str | None:
-        return None if value >= low else f"phải từ {low} trở lên"
+        return None if value >= low else say("config_at_least", low=low)
 
     return check
 
 
-gpio_pin = Range(0, 27, "phải là số chân GPIO (đánh số BCM) từ 0 đến 27")
+gpio_pin = Range(0, 27, say("config_gpio_pin"))
 
 
 def one_of(*choices: str) -> Check:
     def check(value: str) -> str | None:
-        return None if value in choices else f"phải là một trong: {', '.join(choices)}"
+        return None if value in choices else say("config_one_of", choices=", ".join(choices))
 
     return check
 
@@ -103,7 +103,7 @@ def time_zone(value: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"múi giờ không tồn tại: {value!r}"
+        return say("config_time_zone", value=repr(value))
     return None
 
 
@@ -113,7 +113,7 @@ _HHMM_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$
 def time_range(value: str) -> str | None:
     if value == "" or _HHMM_RANGE.match(value):
         return None
-    return "phải có dạng 21:30-05:30 (giờ 24), hoặc để trống nếu không có"
+    return say("config_time_range")
 
 
 def holiday_dates(values: list[str]) -> str | None:
@@ -127,9 +127,7 @@ def holiday_dates(values: list[str]) -> str | None:
                 dt.date.fromisoformat(value)
         except ValueError:
             bad.append(value)
-    return (
-        f"không phải ngày (YYYY-MM-DD, hoặc MM-DD cho mọi năm): {', '.join(bad)}" if bad else None
-    )
+    return say("config_holidays", dates=", ".join(bad)) if bad else None
 
 
 def base64_key(value: str) -> str | None:
@@ -142,14 +140,14 @@ def base64_key(value: str) -> str | None:
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        return "phải là chuỗi base64 do lệnh 'village hub init' in ra"
-    return None if len(raw) == 32 else "phải là khoá công khai Ed25519 32 byte, dạng base64"
+        return say("config_base64")
+    return None if len(raw) == 32 else say("config_key_length")
 
 
 def identifier(value: str) -> str | None:
     if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", value):
         return None
-    return "phải gồm 1-63 ký tự a-z, 0-9, '-' hoặc '_', bắt đầu bằng chữ hoặc số"
+    return say("config_identifier")
 
 
 # --- sections ---------------------------------------------------------------------------
@@ -185,37 +183,6 @@ class RelaySettings:
         "The relay is forced off after this long, whatever happens (at least 3 s)",
         check=between(0.05, 180),
     )
-
-
-@dataclass(frozen=True)
-class ButtonSettings:
-    pin: int | None = setting(
-        None, "BCM pin of the manual start/stop button (unset: none)", check=gpio_pin
-    )
-    pull_up: bool = setting(True, "Button wired to ground with the internal pull-up")
-
-
-@dataclass(frozen=True)
-class LedSettings:
-    pin: int | None = setting(None, "BCM pin of the status LED (unset: none)", check=gpio_pin)
-
-
-@dataclass(frozen=True)
-class AudioSettings:
-    device: str = setting("", "Broadcast output device name as SDL lists it (empty: default)")
-    driver: str = setting(
-        "", "SDL audio driver to use when SDL_AUDIODRIVER is not set (empty: SDL's choice)"
-    )
-    frequency: int = setting(44100, "Mixer sample rate in Hz", check=between(8000, 96000))
-    channels: int = setting(2, "Mixer channels (1 or 2)", check=between(1, 2))
-    buffer: int = setting(2048, "Mixer buffer in samples (1024 or more)", check=between(512, 16384))
-    target_lufs: float = setting(
-        -18.0, "Loudness every segment is played at (LUFS)", check=between(-40, -5)
-    )
-    max_gain_db: float = setting(
-        18.0, "Largest boost given to a quiet recording (dB)", check=between(0, 40)
-    )
-    fade_s: float = setting(3.0, "Fade-out when a slot's end cuts a segment", check=between(0, 60))
 
 
 @dataclass(frozen=True)
@@ -288,256 +255,134 @@ class MqttSettings:
     )
 
 
-@dataclass(frozen=True)
-class HubSettings:
-    data: str = setting(DEFAULT_HUB_DIR, "Folder of the hub's store, signing key and logs")
-    block_kb: int = setting(
-        256, "Size of the blocks media are served in (KiB)", check=between(4, 512)
-    )
-    rate_limit_kbps: int = setting(
-        0,
-        "Cap on the bandwidth media are served with (KiB/s; 0: none)",
-        check=between(0, 10**7),
-    )
-    command_ttl_s: int = setting(
-        300, "How long a command stays valid (seconds)", check=between(5, 86400)
-    )
-    log_quota_per_day: int = setting(
-        200,
-        "Play-log (and kiosk journal) records the hub stores per device and day of the "
-        "record; more are kept on the device until the quota allows them",
-        check=between(1, 1_000_000),
-    )
+# --- the sections: the core's here, each app's registered from the app ----------------------
+
+ENTRY_POINT_GROUP = "village.config"  # setup.py: each app's ``register(sections)``
 
 
-_DAY = r"(?:t[2-7]|cn|mon|tue|wed|thu|fri|sat|sun)"
-_HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
-_HOURS_RULE = (
-    rf"{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*\s+{_HHMM}-{_HHMM}(?:\s*,\s*{_HHMM}-{_HHMM})*"
-)
-_OPENING_HOURS = re.compile(rf"^\s*{_HOURS_RULE}(?:\s*;\s*{_HOURS_RULE})*\s*;?\s*$", re.IGNORECASE)
+class SectionRegistry(Mapping[str, type]):
+    """Every section a configuration may have, in the order ``village config show`` lists them.
+
+    The core adds its own sections below; each app adds its sections from its own module
+    (``kiosk.settings``, ``controller.settings``, ``commune.settings``), found through the
+    entry-point group ``village.config`` the first time the sections are asked for, so the
+    core never imports an app. An app that is not installed adds nothing.
+    """
+
+    def __init__(self) -> None:
+        self._sections: dict[str, tuple[int, type]] = {}
+        self._discovered = False
+
+    def add(self, name: str, cls: type, *, order: int) -> None:
+        """Register the section ``[name]``; ``order`` places it in ``config show``."""
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"section [{name}]: {cls!r} is not a dataclass")
+        known = self._sections.get(name)
+        if known and known[1] is not cls:
+            raise ValueError(f"section [{name}] registered twice: {known[1]!r} and {cls!r}")
+        self._sections[name] = (order, cls)
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        self._discovered = True
+        from importlib.metadata import entry_points
+
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                register = entry.load()
+            except ModuleNotFoundError as exc:
+                module = entry.value.partition(":")[0]
+                if exc.name not in (module, module.partition(".")[0]):
+                    raise
+                continue  # that app is not installed
+            register(self)
+
+    def _ordered(self) -> list[str]:
+        self._discover()
+        return sorted(self._sections, key=lambda name: (self._sections[name][0], name))
+
+    def __getitem__(self, name: str) -> type:
+        self._discover()
+        return self._sections[name][1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ordered())
+
+    def __len__(self) -> int:
+        self._discover()
+        return len(self._sections)
 
 
-def opening_hours_rules(value: str) -> str | None:
-    """Rules such as ``T2-T6 07:00-11:30,13:30-17:00; T7 07:00-11:30`` (kiosk.hours parses)."""
-    if value.strip() == "" or _OPENING_HOURS.match(value):
-        return None
-    return (
-        "phải có dạng 'T2-T6 07:00-17:00; T7 07:00-11:30' (ngày T2..T7, CN hoặc Mon..Sun), "
-        "hoặc để trống nếu mở cửa cả ngày"
-    )
+SECTIONS = SectionRegistry()
+SECTIONS.add("device", DeviceSettings, order=10)
+SECTIONS.add("paths", PathSettings, order=20)
+SECTIONS.add("relay", RelaySettings, order=30)
+SECTIONS.add("schedule", ScheduleSettings, order=70)
+SECTIONS.add("mqtt", MqttSettings, order=80)
 
 
-def pin_digits(value: str) -> str | None:
-    if value == "" or re.fullmatch(r"\d{4,8}", value):
-        return None
-    return "phải gồm 4 đến 8 chữ số, hoặc để trống để tắt bảng cán bộ"
-
-
-def screen_size(value: str) -> str | None:
-    if re.fullmatch(r"[1-9]\d{2,3}x[1-9]\d{2,3}", value):
-        return None
-    return "phải có dạng 1280x800"
-
-
-@dataclass(frozen=True)
-class KioskSettings:
-    idle_return_s: float = setting(
-        90.0,
-        "Seconds without a touch before the kiosk returns to the home screen",
-        check=between(1, 86400),
-    )
-    attract_after_s: float = setting(
-        180.0,
-        "Seconds without a touch before the attract loop starts (clips and slides)",
-        check=between(1, 86400),
-    )
-    attract_slide_s: float = setting(
-        8.0, "Seconds each slide of the attract loop stays on screen", check=between(1, 3600)
-    )
-    opening_hours: str = setting(
-        "T2-T6 07:00-17:00; T7 07:00-11:30",
-        "When the screen is lit: days (T2..T7, CN) and hours; the schedule's holidays are "
-        "closed; empty: always",
-        check=opening_hours_rules,
-    )
-    outside_hours: str = setting(
-        "dim",
-        "Outside opening hours the screen is 'dim' (dark, shows the hours), 'blank' (black) "
-        "or 'on'; a touch wakes it until the next idle return",
-        check=one_of("dim", "blank", "on"),
-    )
-    staff_pin: str = setting(
-        "",
-        "PIN of the staff panel (long press on the header); empty: staff panel disabled",
-        secret=True,
-        check=pin_digits,
-    )
-    shares_broadcast_output: bool = setting(
-        True,
-        "The kiosk's speakers share the broadcast output: mute clips while the relay is on",
-    )
-    fullscreen: bool = setting(True, "Full screen with no window decorations")
-    window_size: str = setting(
-        "1280x800", "Window size when not full screen (and of screenshots)", check=screen_size
-    )
-    text_scale_large: float = setting(
-        1.3, "Text size factor of the 'larger text' toggle", check=between(1.0, 2.0)
-    )
-    synonyms_file: str = setting(
-        "", "Citizens' words for procedures, editable by staff (empty: the shipped list)"
-    )
-    recent_count: int = setting(
-        6,
-        "How many newly published or amended procedures the home screen lists",
-        check=between(0, 20),
-    )
-    journal_flush_s: float = setting(
-        300.0,
-        "Seconds between two checkpoints of the day's usage counts (a power cut loses at most "
-        "this much; the journal gets one usage record a day)",
-        check=between(5, 86400),
-    )
-    content_poll_s: float = setting(
-        1.0,
-        "Seconds between two checks of the content store for changes",
-        check=between(0.2, 5),
-    )
-
-
-def web_address(value: str) -> str | None:
-    if value == "" or re.fullmatch(r"https?://[^\s\"'<>]+", value):
-        return None
-    return "phải là địa chỉ bắt đầu bằng http:// hoặc https://, hoặc để trống"
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    base_url: str = setting(
-        "",
-        "Address the public site ('village site build') is published at, e.g. "
-        "'https://tanlap.gov.vn/thu-tuc/'; when set, the kiosk's and the notice board's QR "
-        "codes open the procedure's page there (empty: the kiosk shows the online service)",
-        check=web_address,
-    )
-    office: str = setting(
-        "",
-        "Name the public site and notice board show, e.g. 'UBND xã Tân Lập' (empty: from "
-        "[report] commune_name, or [device] name)",
-        text=FREE,
-    )
-    rebuild: bool = setting(True, "The hub rebuilds the public site whenever content changes")
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    commune_name: str = setting(
-        "",
-        "The commune's name as written in reports, e.g. 'Tân Lập' (empty: left blank)",
-        text=FREE,
-    )
-    place: str = setting(
-        "",
-        "Place name of the date line ('Tân Lập, ngày …'; empty: the commune's name)",
-        text=FREE,
-    )
-    parent_body: str = setting(
-        "",
-        "Line above the issuing body in the header, e.g. 'UBND XÃ TÂN LẬP' (empty: none)",
-        text=FREE,
-    )
-    issuing_body: str = setting(
-        "",
-        "Issuing body in the header, e.g. 'BỘ PHẬN VĂN HÓA - THÔNG TIN'; '\\n' breaks the line "
-        "(empty: 'ỦY BAN NHÂN DÂN' and 'XÃ …' with the commune's name)",
-        text=FREE,
-    )
-    number_suffix: str = setting(
-        "BC-UBND", "Document code after the number: 'Số: …/BC-UBND'", text=FREE
-    )
-    subject: str = setting(
-        "Kết quả tuyên truyền cải cách hành chính",
-        "Subject line under 'BÁO CÁO'",
-        text=FREE,
-    )
-    signer_authority: str = setting(
-        "TM. ỦY BAN NHÂN DÂN",
-        "Authority line of the signature block (empty: none)",
-        text=FREE,
-    )
-    signer_title: str = setting("CHỦ TỊCH", "Title of the signer", text=FREE)
-    signer_name: str = setting(
-        "", "Name of the signer (empty: left blank to write by hand)", text=FREE
-    )
-    recipients: list[str] = setting(
-        ["UBND huyện (để báo cáo)", "Phòng Văn hóa và Thông tin huyện", "Lưu: VT, VHTT"],
-        "Recipients listed under 'Nơi nhận:' (the last is usually 'Lưu: VT, …')",
-        text=FREE,
-    )
-
-
-@dataclass(frozen=True)
-class ConsoleSettings:
-    enabled: bool = setting(True, "Serve the staff web console from 'village hub'")
-    host: str = setting(
-        "127.0.0.1",
-        "Address the console listens on; any address but loopback needs cert_file and key_file",
-    )
-    port: int = setting(8443, "Port of the console", check=between(1, 65535))
-    cert_file: str = setting(
-        "", "HTTPS certificate (from 'village broker ca server --name console'); empty: HTTP"
-    )
-    key_file: str = setting("", "Private key of the HTTPS certificate")
-    idle_minutes: float = setting(
-        30.0, "A session ends after this long without a request (minutes)", check=between(1, 1440)
-    )
-    upload_mb: int = setting(
-        200, "Largest file staff may upload (MB); larger ones are refused", check=between(1, 4096)
-    )
-    offline_alert_minutes: float = setting(
-        30.0,
-        "Warn when a device has been offline this long (minutes)",
-        check=between(1, 7 * 24 * 60),
-    )
-    tts_engine: str = setting(
-        "espeak-ng", "Voice of 'text to segment' (commune.console.tts.ENGINES: espeak-ng)"
-    )
-    tts_voice: str = setting("vi", "The engine's voice (espeak-ng: vi, vi-vn-x-central, ...)")
-
-
-SECTIONS: dict[str, type] = {
-    "device": DeviceSettings,
-    "paths": PathSettings,
-    "relay": RelaySettings,
-    "button": ButtonSettings,
-    "led": LedSettings,
-    "audio": AudioSettings,
-    "schedule": ScheduleSettings,
-    "mqtt": MqttSettings,
-    "kiosk": KioskSettings,
-    "site": SiteSettings,
-    "hub": HubSettings,
-    "report": ReportSettings,
-    "console": ConsoleSettings,
-}
-
-
-@dataclass(frozen=True)
 class Config:
-    device: DeviceSettings
-    paths: PathSettings
-    relay: RelaySettings
-    button: ButtonSettings
-    led: LedSettings
-    audio: AudioSettings
-    schedule: ScheduleSettings
-    mqtt: MqttSettings
-    kiosk: KioskSettings
-    site: SiteSettings
-    hub: HubSettings
-    report: ReportSettings
-    console: ConsoleSettings
-    source: str = "(defaults)"
+    """The effective configuration: one frozen settings object per section.
+
+    ``config.kiosk`` is the ``[kiosk]`` section (whichever app registered it); the core's
+    sections are typed properties. Immutable: ``replace`` makes a changed copy.
+    """
+
+    def __init__(self, sections: Mapping[str, Any], source: str = "(defaults)") -> None:
+        object.__setattr__(self, "_sections", dict(sections))
+        object.__setattr__(self, "source", source)
+
+    source: str
+    _sections: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._sections[name]
+        except KeyError:
+            raise AttributeError(f"the configuration has no section [{name}]") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Config):
+            return NotImplemented
+        return self._sections == other._sections and self.source == other.source
+
+    def __hash__(self) -> int:
+        return hash((tuple(self._sections.items()), self.source))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Config, (self._sections, self.source))
+
+    def __repr__(self) -> str:
+        return f"Config(source={self.source!r}, sections={list(self._sections)})"
+
+    def section_names(self) -> list[str]:
+        return list(self._sections)
+
+    @property
+    def device(self) -> DeviceSettings:
+        return self._sections["device"]
+
+    @property
+    def paths(self) -> PathSettings:
+        return self._sections["paths"]
+
+    @property
+    def relay(self) -> RelaySettings:
+        return self._sections["relay"]
+
+    @property
+    def schedule(self) -> ScheduleSettings:
+        return self._sections["schedule"]
+
+    @property
+    def mqtt(self) -> MqttSettings:
+        return self._sections["mqtt"]
 
     @property
     def data_dir(self) -> Path:
@@ -551,8 +396,9 @@ class Config:
 
     def replace(self, section: str, **values: Any) -> Config:
         """A copy with some keys of one section changed (values are not re-checked)."""
-        current = getattr(self, section)
-        return dataclasses.replace(self, **{section: dataclasses.replace(current, **values)})
+        sections = dict(self._sections)
+        sections[section] = dataclasses.replace(sections[section], **values)
+        return Config(sections, self.source)
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -567,24 +413,24 @@ def _type_problem(expected: Any, value: Any) -> str | None:
     if origin is list:
         (item,) = typing.get_args(expected)
         if not isinstance(value, list):
-            return "phải là một danh sách"
+            return say("config_list")
         for element in value:
             problem = _type_problem(item, element)
             if problem:
-                return f"mọi phần tử {problem}"
+                return say("config_every_item", problem=problem)
         return None
     if expected is bool:
-        return None if isinstance(value, bool) else "phải là true hoặc false"
+        return None if isinstance(value, bool) else say("config_bool")
     if expected is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "phải là số nguyên"
+        return None if ok else say("config_int")
     if expected is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         if ok and not math.isfinite(value):
-            return "phải là một số hữu hạn (không được là inf hay nan)"
-        return None if ok else "phải là một số"
+            return say("config_finite")
+        return None if ok else say("config_number")
     if expected is str:
-        return None if isinstance(value, str) else "phải là chuỗi (trong dấu ngoặc kép)"
+        return None if isinstance(value, str) else say("config_str")
     return None
 
 
@@ -601,7 +447,7 @@ def _text_value(meta: Any, value: Any) -> tuple[Any, str | None]:
     for text in texts:
         hidden = first_invisible(text)
         if hidden:
-            return value, f"chứa ký tự vô hình hoặc ký tự điều khiển {describe_char(hidden)}"
+            return value, say("config_invisible", char=describe_char(hidden))
     return value, None
 
 
@@ -611,7 +457,7 @@ def _build_section(name: str, cls: type, raw: dict[str, Any], problems: list) ->
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
-            problems.append((f"{name}.{key}", "khoá không có trong cấu hình"))
+            problems.append((f"{name}.{key}", say("config_unknown_key")))
             continue
         problem = _type_problem(hints[key], value)
         if problem is None:
@@ -634,9 +480,9 @@ def parse_config(raw: dict[str, Any], source: str = "(defaults)") -> Config:
     sections: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in SECTIONS:
-            problems.append((name, "mục không có trong cấu hình"))
+            problems.append((name, say("config_unknown_section")))
         elif not isinstance(value, dict):
-            problems.append((name, "phải là một mục [tên_mục]"))
+            problems.append((name, say("config_not_a_section")))
     for name, cls in SECTIONS.items():
         table = raw.get(name, {})
         sections[name] = _build_section(
@@ -644,7 +490,7 @@ def parse_config(raw: dict[str, Any], source: str = "(defaults)") -> Config:
         )
     if problems:
         raise ConfigError(problems, source)
-    return Config(**sections, source=source)
+    return Config(sections, source)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -657,21 +503,21 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as handle:
             data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise refuse("(file)", f"không đọc được: {exc.strerror}") from exc
+        raise refuse("(file)", say("config_unreadable", detail=exc.strerror)) from exc
     if len(data) > MAX_CONFIG_BYTES:
-        raise refuse("(file)", f"tệp lớn hơn {MAX_CONFIG_BYTES >> 20} MB: không phải tệp cấu hình")
+        raise refuse("(file)", say("config_too_big", mb=MAX_CONFIG_BYTES >> 20))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise refuse("(file)", "không phải văn bản UTF-8") from exc
+        raise refuse("(file)", say("config_not_utf8")) from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise refuse("(syntax)", str(exc)) from exc
     except RecursionError as exc:  # tomllib parses nested arrays and tables recursively
-        raise refuse("(syntax)", "mảng hoặc bảng lồng nhau quá sâu") from exc
+        raise refuse("(syntax)", say("config_too_deep")) from exc
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise refuse("(syntax)", "có số nguyên dài hơn 4.300 chữ số") from exc
+        raise refuse("(syntax)", say("config_long_int")) from exc
 
 
 def load_config(path: str | os.PathLike | None = None, data_dir: str | None = None) -> Config:

@@ -7,6 +7,37 @@ MESSAGES: dict[str, str] = {
     "error": "Lỗi: {detail}",
     "config_invalid": "Tệp cấu hình {source} có {count} lỗi:",
     "config_problem": "  - {key}: {message}",
+    "command_twice": (
+        "lệnh «village {name}» được đăng ký hai lần ({first} và {second}): "
+        "gỡ bớt một gói hoặc đổi tên lệnh"
+    ),
+    # configuration: what a check says about a key ([section] key = value)
+    "config_range": "phải trong khoảng {low} đến {high}",
+    "config_at_least": "phải từ {low} trở lên",
+    "config_gpio_pin": "phải là số chân GPIO (đánh số BCM) từ 0 đến 27",
+    "config_one_of": "phải là một trong: {choices}",
+    "config_time_zone": "múi giờ không tồn tại: {value}",
+    "config_time_range": "phải có dạng 21:30-05:30 (giờ 24), hoặc để trống nếu không có",
+    "config_holidays": "không phải ngày (YYYY-MM-DD, hoặc MM-DD cho mọi năm): {dates}",
+    "config_base64": "phải là chuỗi base64 do lệnh 'village hub init' in ra",
+    "config_key_length": "phải là khoá công khai Ed25519 32 byte, dạng base64",
+    "config_identifier": "phải gồm 1-63 ký tự a-z, 0-9, '-' hoặc '_', bắt đầu bằng chữ hoặc số",
+    "config_list": "phải là một danh sách",
+    "config_every_item": "mọi phần tử {problem}",
+    "config_bool": "phải là true hoặc false",
+    "config_int": "phải là số nguyên",
+    "config_finite": "phải là một số hữu hạn (không được là inf hay nan)",
+    "config_number": "phải là một số",
+    "config_str": "phải là chuỗi (trong dấu ngoặc kép)",
+    "config_invisible": "chứa ký tự vô hình hoặc ký tự điều khiển {char}",
+    "config_unknown_key": "khoá không có trong cấu hình",
+    "config_unknown_section": "mục không có trong cấu hình",
+    "config_not_a_section": "phải là một mục [tên_mục]",
+    "config_unreadable": "không đọc được: {detail}",
+    "config_too_big": "tệp lớn hơn {mb} MB: không phải tệp cấu hình",
+    "config_not_utf8": "không phải văn bản UTF-8",
+    "config_too_deep": "mảng hoặc bảng lồng nhau quá sâu",
+    "config_long_int": "có số nguyên dài hơn 4.300 chữ số",
     "segment_imported": (
         "Đã thêm bài phát thanh «{title}» (mã {id}): {duration}, độ to {lufs:.1f} LUFS."
     ),

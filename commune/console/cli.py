@@ -22,8 +22,8 @@ EXIT_OK = 0
 
 
 def _open(args: argparse.Namespace, config: Config) -> Console:
-    from commune.cli import open_hub
     from commune.console.context import Console
+    from commune.hub_cli import open_hub
 
     return Console.open(config, open_hub(args, config))
 

@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 
 from commune.console.catalogue import t
 from commune.console.errors import ConsoleError
-from village.config import ConsoleSettings
+from commune.settings import ConsoleSettings
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import zoneinfo
 from pathlib import Path
 
 from commune.catalogue import say
-from commune.cli import hub_data_option, open_hub
+from commune.hub_cli import hub_data_option, open_hub
 from commune.report.errors import BadInput, NoData
 from village.cli import EXIT_OK, Registry
 from village.config import Config

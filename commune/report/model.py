@@ -17,7 +17,8 @@ from commune.report.conference import Conference, conferences
 from commune.report.kiosk_use import KioskUse, kiosk_use
 from commune.report.period import Period
 from commune.report.presence import DevicePresence, presence
-from village.config import Config, ReportSettings
+from commune.settings import ReportSettings
+from village.config import Config
 from village.plan import Policy
 
 

@@ -32,7 +32,7 @@ from controller.audio.player import (  # noqa: E402
 )
 from controller.audio.stream import SegmentStream  # noqa: E402
 from controller.errors import AudioError  # noqa: E402
-from village.config import AudioSettings  # noqa: E402
+from controller.settings import AudioSettings  # noqa: E402
 
 log = logging.getLogger(__name__)
 
