@@ -132,7 +132,7 @@ class Rig:
         with self._tables() as tables:
             tables.upsert("plans", record)
 
-    def _tables(self):  # noqa: ANN202
+    def _tables(self):
         from village.store import ContentStore
 
         return ContentStore(self.data).transaction()

@@ -212,7 +212,7 @@ class Tantivy:
         self.index.reload()
         self.searcher = self.index.searcher()
 
-    def _word(self, word: str, prefix: bool):  # noqa: ANN202
+    def _word(self, word: str, prefix: bool):
         t = self.tantivy
         distance = 1 if len(word) >= 4 else 0
         per_field = [

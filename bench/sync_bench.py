@@ -57,7 +57,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate, timeout: float, what: str, step: float = 0.01):  # noqa: ANN001, ANN201
+def wait_for(predicate, timeout: float, what: str, step: float = 0.01):
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

@@ -342,7 +342,7 @@ class HubDaemon:
                 self.refusals.note(device, MESSAGE_REFUSED, f"{leaf}: {exc}")
             except WireError as exc:
                 log.error("%s from %s not handled: %s", leaf, device, exc)
-            except Exception:  # noqa: BLE001 - one bad message must not stop the hub
+            except Exception:  # one bad message must not stop the hub
                 log.exception("%s from %s not handled", leaf, device)
 
     def _ingest_status(self, device: str, payload: bytes) -> None:
@@ -399,7 +399,7 @@ class HubDaemon:
                 for device, version in self.manifests.refresh():
                     self.on_event("manifest", {"device": device, "version": version})
                 self._publish_commands()
-            except Exception:  # noqa: BLE001 - keep polling; the cause is logged
+            except Exception:  # keep polling; the cause is logged
                 log.exception("hub poll failed")
 
     def save_refusals(self) -> None:
@@ -408,7 +408,7 @@ class HubDaemon:
             for counter in (self.blocks.refusals, self.refusals, self.intake.refusals):
                 for device, (counts, detail) in counter.take().items():
                     self.hub.repository.add_refusals(device, counts, detail)
-        except Exception:  # noqa: BLE001 - counting must not stop the hub
+        except Exception:  # counting must not stop the hub
             log.exception("refusal counts not saved")
 
     def _publish_commands(self) -> None:

@@ -169,7 +169,7 @@ def push_plans(
 
 def push_procedures(
     hub: HubData, path: str | Path, *, devices: Sequence[str] = (), skip_bad_rows: bool = False
-):  # noqa: ANN201 - returns (PushResult, village.procedures.ImportReport)
+):  # returns (PushResult, village.procedures.ImportReport)
     """Merge the file into the commune's procedures and send the whole set to the targets."""
     from village.procedures import import_procedures
 

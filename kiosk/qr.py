@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 
-def _import_qrcode_without_pillow():  # noqa: ANN202 - the qrcode module
+def _import_qrcode_without_pillow():  # the qrcode module
     """qrcode imports Pillow, when installed, for drawing styles the kiosk never uses (it
     only reads the matrix): ~3 MB of resident memory for nothing. Pillow is hidden while
     qrcode loads (qrcode does without it), then visible again to anything that wants it."""

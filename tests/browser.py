@@ -106,7 +106,7 @@ class ConsoleHub(HubRun):
     def url(self, path: str = "/") -> str:
         return self.base + path
 
-    def add_user(self, name: str, *roles: str, password: str = PASSWORD, **kw: Any):  # noqa: ANN201
+    def add_user(self, name: str, *roles: str, password: str = PASSWORD, **kw: Any):
         from commune.console.roles import parse_roles
 
         return self.console.accounts.add(name, password, parse_roles(roles), **kw)

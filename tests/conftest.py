@@ -202,7 +202,7 @@ class ControllerRun:
     def _run(self) -> None:
         try:
             self.controller.run()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:  # reported by the test
             self.error = exc
 
     def _step(self, kind: str, data: dict) -> None:

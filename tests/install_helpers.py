@@ -76,7 +76,7 @@ def run_script(script: Path, *args: str, check: bool = True) -> subprocess.Compl
     return proc
 
 
-def installed_root(factory, role: str) -> tuple[Path, str]:  # noqa: ANN001 - TempPathFactory
+def installed_root(factory, role: str) -> tuple[Path, str]:  # TempPathFactory
     """The session's installation for ``role`` and the installer's output (built once)."""
     if role not in _built:
         root = seed_root(factory.mktemp(f"root-{role}"))
@@ -439,7 +439,7 @@ class Broker:
             self.proc.terminate()
             self.proc.wait(10)
 
-    def client(self, username: str, password: str):  # noqa: ANN201 - paho Client
+    def client(self, username: str, password: str):  # paho Client
         """A connected MQTT 5 client, or an AssertionError with the broker's reason."""
         import paho.mqtt.client as mqtt
 
@@ -467,14 +467,14 @@ class Broker:
         return False
 
     @staticmethod
-    def publish_reason(client, topic: str, payload: bytes = b"{}") -> int:  # noqa: ANN001
+    def publish_reason(client, topic: str, payload: bytes = b"{}") -> int:
         """The broker's PUBACK reason code (below 128 accepted, 135 not authorised)."""
         import threading
 
         done = threading.Event()
         reasons: list[int] = []
 
-        def on_publish(c, u, mid, reason, props):  # noqa: ANN001
+        def on_publish(c, u, mid, reason, props):
             reasons.append(reason.value)
             done.set()
 

@@ -335,7 +335,7 @@ def run_scenario(target: str, result_path: Path) -> int:
         except StopIteration:
             finish(True)
             return
-        except Exception:  # noqa: BLE001 - reported to the test
+        except Exception:  # reported to the test
             finish(False, traceback.format_exc())
             return
         if isinstance(request, Until):

@@ -196,7 +196,7 @@ class HubRun:
             self.daemon.stop()
             self.daemon = None
 
-    def device_row(self, device: str):  # noqa: ANN201
+    def device_row(self, device: str):
         return next((r for r in self.hub.repository.devices() if r.device == device), None)
 
     def status(self, device: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def workbook(path: Path, rows: list[list[Any]]) -> Path:
 
 
 @pytest.fixture
-def agent(tmp_path: Path, broker, console_hub: ConsoleHub):  # noqa: ANN201
+def agent(tmp_path: Path, broker, console_hub: ConsoleHub):
     pushed, _ = push_procedures(console_hub.hub, SAMPLE)
     config = make_config(
         tmp_path / "pi-01", device_mqtt(broker, console_hub, "pi-01"), device={"id": "pi-01"}

@@ -30,7 +30,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 @pytest.fixture
-def agent(tmp_path: Path, broker, console_hub: ConsoleHub):  # noqa: ANN201
+def agent(tmp_path: Path, broker, console_hub: ConsoleHub):
     config = make_config(
         tmp_path / "pi-01", device_mqtt(broker, console_hub, "pi-01"), device={"id": "pi-01"}
     )
@@ -40,7 +40,7 @@ def agent(tmp_path: Path, broker, console_hub: ConsoleHub):  # noqa: ANN201
     running.stop()
 
 
-def offset_of(request) -> int | None:  # noqa: ANN001 - a Playwright request
+def offset_of(request) -> int | None:  # a Playwright request
     body = request.post_data_buffer or b""
     found = re.search(rb'name="offset"\r\n\r\n(\d+)\r\n', body)
     return int(found.group(1)) if found else None
@@ -60,7 +60,7 @@ def test_a_large_upload_survives_a_broken_connection_and_a_reloaded_page(
     offline = {"on": False}
     sent: list[int] = []
 
-    def network(route, request) -> None:  # noqa: ANN001
+    def network(route, request) -> None:
         offset = offset_of(request) if request.method == "POST" else None
         if offset is not None:
             if offline["on"]:

@@ -36,7 +36,7 @@ def next_monday(days_ahead: int = 2) -> dt.date:
 
 
 @pytest.fixture
-def agent(tmp_path: Path, broker, console_hub: ConsoleHub):  # noqa: ANN201
+def agent(tmp_path: Path, broker, console_hub: ConsoleHub):
     config = make_config(
         tmp_path / "pi-01", device_mqtt(broker, console_hub, "pi-01"), device={"id": "pi-01"}
     )
@@ -141,7 +141,7 @@ def test_a_bad_plan_form_says_why_and_publishes_nothing(console_hub: ConsoleHub,
     assert console_hub.hub.repository.latest_version() == 0
 
 
-def a_plan(plan_id: str, title: str, start: str, **fields) -> dict:  # noqa: ANN003
+def a_plan(plan_id: str, title: str, start: str, **fields) -> dict:
     return Plan(id=plan_id, title=title, dtstart=start, segments=["tin"], **fields).to_dict()
 
 
@@ -167,7 +167,7 @@ def a_log(plan_id: str, local: dt.datetime, outcome: str) -> dict:
 
 
 @pytest.fixture
-def commune_hub(tmp_path: Path, broker: Broker, clock: ManualClock):  # noqa: ANN201
+def commune_hub(tmp_path: Path, broker: Broker, clock: ManualClock):
     monday = next_monday(-16)  # two weeks ago: every slot is over and may have a log
     hub = ConsoleHub(tmp_path / "hub", broker, clock)
     hub.config = hub.config.replace(
@@ -282,7 +282,7 @@ def calendar_file(path: Path, first: dt.date, events: list[tuple[str, str, str]]
     return path
 
 
-def upload_calendar(page, hub: ConsoleHub, path: Path) -> None:  # noqa: ANN001
+def upload_calendar(page, hub: ConsoleHub, path: Path) -> None:
     page.goto(hub.url("/lich/nhap"))
     page.set_input_files("#calendar-upload input[type=file]", str(path))
     page.click("#calendar-upload button[type=submit]")

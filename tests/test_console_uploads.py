@@ -19,7 +19,7 @@ pytestmark = needs_browser_stack
 UPLOAD_MB = 1
 
 
-def upload_page():  # noqa: ANN201 - a Starlette route
+def upload_page():  # a Starlette route
     from commune.console.web import Visit, page
     from commune.push import push_segment
 
@@ -58,7 +58,7 @@ def files_under(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
 
 
-def post_file(page, hub: ConsoleHub, name: str, data: bytes):  # noqa: ANN201
+def post_file(page, hub: ConsoleHub, name: str, data: bytes):
     csrf = page.request.get(hub.url("/thu/tai-len")).text()
     return page.request.post(
         hub.url("/thu/tai-len"),
@@ -148,7 +148,7 @@ def test_a_streamed_upload_with_no_declared_size_stops_at_the_cap(
         boundary = "xyz"
         sent = [0]
 
-        def body():  # noqa: ANN202 - a generator of chunks, 16 MB at most
+        def body():  # a generator of chunks, 16 MB at most
             yield (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '

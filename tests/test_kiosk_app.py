@@ -22,18 +22,18 @@ KHAI_SINH = "1.001193"
 KET_HON = "1.000894"
 
 
-def screen_text(ui) -> str:  # noqa: ANN001
+def screen_text(ui) -> str:
     return ui.labels_text()
 
 
-def procedure_buttons(ui) -> list:  # noqa: ANN001
+def procedure_buttons(ui) -> list:
     from kiosk.widgets import ProcedureButton
 
     screen = ui.app.manager.current_screen
     return [w for w in screen.walk(restrict=True) if isinstance(w, ProcedureButton)]
 
 
-def field_button(ui, name: str):  # noqa: ANN001, ANN201
+def field_button(ui, name: str):
     from kiosk.widgets import FieldButton
 
     found = [w for w in ui.app.root.walk() if isinstance(w, FieldButton) and w.field_name == name]
@@ -44,7 +44,7 @@ def field_button(ui, name: str):  # noqa: ANN001, ANN201
 # --- scenario: browse, search, larger text, feedback ------------------------------------------
 
 
-def scenario_browse(ui):  # noqa: ANN001, ANN201
+def scenario_browse(ui):
     app = ui.app
     yield ui.on("home")
     home = screen_text(ui)
@@ -160,7 +160,7 @@ if __name__ == "__main__":
 # --- scenario: idle return, attract loop, outside opening hours (a fake clock) -----------------
 
 
-def scenario_idle(ui):  # noqa: ANN001, ANN201
+def scenario_idle(ui):
     import datetime as dt
 
     app, clock = ui.app, ui.clock
@@ -228,7 +228,7 @@ def test_idle_return_attract_loop_and_closed_hours(tmp_path: Path) -> None:
 # --- scenario: content changes while a citizen reads ------------------------------------------
 
 
-def scenario_live_reload(ui):  # noqa: ANN001, ANN201
+def scenario_live_reload(ui):
     import json
     import time
     import weakref
@@ -290,7 +290,7 @@ def test_new_content_shows_within_five_seconds_without_a_restart(tmp_path: Path)
 # --- scenario: no way out for citizens; the staff panel; clips muted during broadcasts --------
 
 
-def scenario_staff_and_clip(ui):  # noqa: ANN001, ANN201
+def scenario_staff_and_clip(ui):
     import json
     import os
 
@@ -384,7 +384,7 @@ def test_staff_panel_exit_guard_and_clip_muting(tmp_path: Path) -> None:
 # --- scenario: what a kiosk keeps while citizens browse ---------------------------------------
 
 
-def scenario_memory(ui):  # noqa: ANN001, ANN201
+def scenario_memory(ui):
     import collections
     import weakref
 

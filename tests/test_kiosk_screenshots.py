@@ -53,7 +53,7 @@ def picture_stats(path: Path) -> tuple[tuple[int, int], float, int]:
         return rgb.size, grey, len(colours)
 
 
-def test_every_screen_renders_without_a_display(kiosk_data) -> None:  # noqa: ANN001
+def test_every_screen_renders_without_a_display(kiosk_data) -> None:
     folder, env = kiosk_data
     assert "DISPLAY" not in env
     fingerprints = {}
@@ -69,7 +69,7 @@ def test_every_screen_renders_without_a_display(kiosk_data) -> None:  # noqa: AN
     assert len(set(fingerprints.values())) == len(SCREENS), "each screen looks different"
 
 
-def test_small_screen_size(kiosk_data) -> None:  # noqa: ANN001
+def test_small_screen_size(kiosk_data) -> None:
     folder, env = kiosk_data
     out = folder / "home-1024.png"
     proc = village(env, "kiosk", "--screenshot", str(out), "--size", "1024x600")
@@ -88,7 +88,7 @@ def test_small_screen_size(kiosk_data) -> None:  # noqa: ANN001
     ],
 )
 def test_unknown_screen_is_refused_before_a_window_opens(
-    kiosk_data,  # noqa: ANN001
+    kiosk_data,
     spec: str,
     message: str,
 ) -> None:
@@ -100,7 +100,7 @@ def test_unknown_screen_is_refused_before_a_window_opens(
     assert not out.exists()
 
 
-def test_the_kiosk_stops_cleanly_on_sigterm(kiosk_data) -> None:  # noqa: ANN001
+def test_the_kiosk_stops_cleanly_on_sigterm(kiosk_data) -> None:
     import signal
     import time
 

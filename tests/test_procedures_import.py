@@ -453,7 +453,7 @@ def test_a_write_in_between_is_not_lost(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "v2.csv", [HEADERS_VI, changed])
 
     class OtherWriterInBetween(ContentStore):
-        def snapshot(self):  # noqa: ANN202 - the store's own Snapshot
+        def snapshot(self):  # the store's own Snapshot
             taken = super().snapshot()
             # another staff member imports the same change first (and another procedure)
             import_procedures(ContentStore(self.data_dir), path, today=dt.date(2025, 1, 2))

@@ -81,13 +81,13 @@ def made(tmp_path_factory: pytest.TempPathFactory):
 # --- DOCX -----------------------------------------------------------------------------------
 
 
-def docx_of(made):  # noqa: ANN201 - a python-docx Document
+def docx_of(made):  # a python-docx Document
     import docx
 
     return docx.Document(str(made[1]["bao-cao.docx"]))
 
 
-def table_starting(doc, *header: str):  # noqa: ANN001, ANN201
+def table_starting(doc, *header: str):
     for table in doc.tables:
         cells = [c.text for c in table.rows[0].cells]
         if cells[: len(header)] == list(header):

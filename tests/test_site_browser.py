@@ -172,7 +172,7 @@ def test_markup_in_a_procedure_is_shown_as_text(site: Path, browser: Any) -> Non
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:  # the base's name
         pass
 
 

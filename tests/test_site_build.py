@@ -204,7 +204,7 @@ def test_an_interrupted_build_is_redone_whole(tmp_path: Path) -> None:
     assert b"<h1>" in (out / "index.html").read_bytes()
 
 
-def test_segments_are_compressed_for_phones_once(tmp_path: Path, make_tone) -> None:  # noqa: ANN001
+def test_segments_are_compressed_for_phones_once(tmp_path: Path, make_tone) -> None:
     from village.library import import_segment
 
     store = fill(tmp_path)

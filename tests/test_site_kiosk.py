@@ -13,7 +13,7 @@ KHAI_SINH = "1.001193"  # has an online service
 KHAI_TU = "1.000656"  # has none
 
 
-def scenario_qr_opens_the_site(ui):  # noqa: ANN001, ANN201
+def scenario_qr_opens_the_site(ui):
     for code in (KHAI_SINH, KHAI_TU):
         ui.app.show("procedure", code)
         yield ui.on("procedure")

@@ -37,7 +37,7 @@ def quiet_hours_around_now() -> str:
     return f"{begin:%H:%M}-{end:%H:%M}"
 
 
-def reply_for(hub: HubRun, command_id: str):  # noqa: ANN201
+def reply_for(hub: HubRun, command_id: str):
     return wait_until(
         lambda: next(iter(hub.hub.repository.replies(command_id)), None), 20, "a reply"
     )

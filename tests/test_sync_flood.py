@@ -79,7 +79,7 @@ class Commune:
         return hashlib.sha256(tone.read_bytes()).hexdigest(), pushed.version.version
 
     @property
-    def stats(self):  # noqa: ANN201
+    def stats(self):
         return self.hub.daemon.blocks.stats
 
     def refusals(self, device: str) -> dict[str, int]:

@@ -74,7 +74,7 @@ class Scene:
         self.key = self.hub.hub.signing_key()
 
     @property
-    def agent(self):  # noqa: ANN201
+    def agent(self):
         return self.device.agent
 
     def manifest(self, version: int | None = None) -> dict[str, Any]:

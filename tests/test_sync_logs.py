@@ -87,7 +87,7 @@ def batches(records: list[dict[str, Any]]) -> list[bytes]:
     return out
 
 
-def month_report(hub: HubData, moment: dt.datetime):  # noqa: ANN201
+def month_report(hub: HubData, moment: dt.datetime):
     """The report of the month ``moment`` falls in (in the commune's time zone)."""
     config = parse_config({"hub": {"data": str(hub.root)}})
     day = moment.astimezone(zoneinfo.ZoneInfo(config.schedule.timezone)).date()

@@ -61,7 +61,7 @@ def import_sample_clips(store: ContentStore, media_dir: Path | None = None) -> l
     ]
 
 
-def import_sample_kiosk_content(store: ContentStore, media_dir: Path | None = None):  # noqa: ANN201
+def import_sample_kiosk_content(store: ContentStore, media_dir: Path | None = None):
     """The sample procedures and clips shipped in ``media/``; returns (ImportReport, clips)."""
     from village.procedures import import_procedures
 

@@ -125,7 +125,7 @@ def register_user_commands(
     user = hub_sub.add_parser("user", help="staff accounts of the web console")
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
 
-    def action(name: str, handler: Callable[[argparse.Namespace, Config], int], help: str):  # noqa: ANN202
+    def action(name: str, handler: Callable[[argparse.Namespace, Config], int], help: str):
         parser = actions.add_parser(name, help=help, description=help)
         parser.set_defaults(handler=handler)
         hub_data_option(parser)

@@ -13,7 +13,7 @@ import jinja2
 from commune.console.accounts import Accounts
 from commune.console.audit import AuditLog
 from commune.console.catalogue import MESSAGES, t
-from commune.console.content.formats import install as install_content_formats
+from commune.console.content_filters import install as install_content_formats
 from commune.console.database import Database
 from commune.console.formatting import human_bytes, local_time, vn_day
 from commune.console.sends import SendLog

@@ -154,7 +154,7 @@ async def _read_multipart(request: Request, boundary: bytes, cap: int, folder: P
         receiver.form.discard()
         receiver.close()
         raise
-    except Exception:  # noqa: BLE001 - the parser's errors: a malformed body
+    except Exception:  # the parser's errors: a malformed body
         receiver.form.discard()
         receiver.close()
         raise UploadRefused(t("form_malformed"), 400) from None

@@ -63,7 +63,7 @@ class SessionStore:
             )
         return session
 
-    def _bound_anonymous(self, db, now: float) -> None:  # noqa: ANN001 - sqlite3 connection
+    def _bound_anonymous(self, db, now: float) -> None:  # sqlite3 connection
         db.execute(
             "DELETE FROM console_sessions WHERE stage = ? AND last_seen < ?",
             (ANONYMOUS, now - ANONYMOUS_IDLE_S),

@@ -269,7 +269,7 @@ def page(
                 response = await run(handler, visit)
             except Refusal as refusal:
                 response = refusal.response
-            except Exception as exc:  # noqa: BLE001 - every failure gets a page
+            except Exception as exc:  # every failure gets a page
                 if visit is None:
                     raise
                 response = await run(_failure_page, visit, exc)

@@ -21,7 +21,7 @@ AIRED, PARTIAL, PLANNED = "#2e6f40", "#d9a441", "#b22222"
 MAX_FIELDS = 12
 
 
-def _pyplot():  # noqa: ANN202 - matplotlib.pyplot
+def _pyplot():  # matplotlib.pyplot
     import matplotlib
 
     matplotlib.use("Agg")
@@ -39,7 +39,7 @@ def _pyplot():  # noqa: ANN202 - matplotlib.pyplot
     return plt
 
 
-def _png(fig) -> bytes:  # noqa: ANN001 - a matplotlib Figure
+def _png(fig) -> bytes:  # a matplotlib Figure
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     fig.clf()

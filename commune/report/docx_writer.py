@@ -46,7 +46,7 @@ HEADER_SHADE = "E7EEF3"
 # --- low-level helpers ------------------------------------------------------------------------
 
 
-def _fonts(element, name: str = FONT) -> None:  # noqa: ANN001 - an rPr element
+def _fonts(element, name: str = FONT) -> None:  # an rPr element
     fonts = element.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -78,7 +78,7 @@ def _run(
 
 
 def _para(
-    container,  # noqa: ANN001 - a Document or a table cell
+    container,  # a Document or a table cell
     text: str = "",
     *,
     align: str = "j",
@@ -122,7 +122,7 @@ def _centred_lines(
         _run(paragraph, line.upper(), size=size, bold=bold)
 
 
-def _rule(container, left_cm: float, right_cm: float) -> None:  # noqa: ANN001
+def _rule(container, left_cm: float, right_cm: float) -> None:
     """A short horizontal line, as under the issuing body and under the subject."""
     paragraph = _para(container, align="c", after=0)
     fmt = paragraph.paragraph_format
@@ -171,13 +171,13 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _repeat_header(row) -> None:  # noqa: ANN001 - a table row
+def _repeat_header(row) -> None:  # a table row
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(element)
 
 
-def _cant_split(row) -> None:  # noqa: ANN001 - a table row
+def _cant_split(row) -> None:  # a table row
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
@@ -207,7 +207,7 @@ def _page_number(paragraph: DocxParagraph) -> None:
 # --- the parts --------------------------------------------------------------------------------
 
 
-def _setup(doc) -> None:  # noqa: ANN001 - a python-docx Document
+def _setup(doc) -> None:  # a python-docx Document
     section = doc.sections[0]
     section.page_width, section.page_height = PAGE_W, PAGE_H
     section.top_margin = MARGINS["top"]
@@ -230,7 +230,7 @@ def _setup(doc) -> None:  # noqa: ANN001 - a python-docx Document
     doc.core_properties.language = "vi-VN"
 
 
-def _masthead(doc, document: Document) -> None:  # noqa: ANN001
+def _masthead(doc, document: Document) -> None:
     table = doc.add_table(rows=2, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -257,7 +257,7 @@ def _masthead(doc, document: Document) -> None:  # noqa: ANN001
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
-def _title(doc, document: Document) -> None:  # noqa: ANN001
+def _title(doc, document: Document) -> None:
     _para(doc, document.title, align="c", bold=True, before=18, after=0, spacing=1.0)
     for line in document.subject:
         _para(doc, line, align="c", bold=True, after=0, spacing=1.0)
@@ -265,13 +265,13 @@ def _title(doc, document: Document) -> None:  # noqa: ANN001
     _para(doc, "", after=6)
 
 
-def _heading(doc, block: Heading) -> None:  # noqa: ANN001
+def _heading(doc, block: Heading) -> None:
     paragraph = _para(doc, block.text, bold=True, indent=True, before=6, after=6)
     _outline(paragraph, block.level - 1)
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _paragraph(doc, block: Paragraph, keep: bool) -> None:  # noqa: ANN001
+def _paragraph(doc, block: Paragraph, keep: bool) -> None:
     if block.note:
         paragraph = _para(doc, block.text, size=NOTE_PT, italic=True, indent=True, after=6)
         paragraph.paragraph_format.keep_with_next = keep
@@ -283,7 +283,7 @@ def _paragraph(doc, block: Paragraph, keep: bool) -> None:  # noqa: ANN001
     _run(paragraph, block.text)
 
 
-def _table(doc, block: Table) -> None:  # noqa: ANN001
+def _table(doc, block: Table) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -310,14 +310,14 @@ def _table(doc, block: Table) -> None:  # noqa: ANN001
     _para(doc, "", after=0, size=6)
 
 
-def _chart(doc, block: Chart) -> None:  # noqa: ANN001
+def _chart(doc, block: Chart) -> None:
     paragraph = _para(doc, align="c", after=0, before=6)
     paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run().add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
     _para(doc, block.caption, align="c", size=NOTE_PT, italic=True, after=8)
 
 
-def _closing(doc, document: Document) -> None:  # noqa: ANN001
+def _closing(doc, document: Document) -> None:
     _para(doc, document.closing, indent=True, before=6, after=12)
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)

@@ -55,7 +55,7 @@ def _build_in_child(hub_root: Path, config: Config, sender: Connection) -> None:
         result = build_hub_site(hub_root, config)
         result.page_sizes = {}  # the parent does not need 5,000 sizes
         sender.send(("ok", result))
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+    except Exception as exc:  # reported to the parent, which logs it
         sender.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         sender.close()
@@ -180,6 +180,6 @@ class SiteRebuilder:
                 self.rebuild()
             except (VillageError, OSError) as exc:
                 log.error("public site not rebuilt: %s", exc)
-            except Exception:  # noqa: BLE001 - the site must never stop the hub
+            except Exception:  # the site must never stop the hub
                 log.exception("public site not rebuilt")
             self._stop.wait(self.poll_s)

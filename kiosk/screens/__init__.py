@@ -31,7 +31,7 @@ class KioskScreen(Screen):
     kiosk_app = None  # set by the app when it builds its screens
 
     @property
-    def app(self):  # noqa: ANN201 - the KioskApp (also while it stops)
+    def app(self):  # the KioskApp (also while it stops)
         if self.kiosk_app is not None:
             return self.kiosk_app
         from kivy.app import App

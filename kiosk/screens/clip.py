@@ -11,7 +11,7 @@ from kiosk.catalogue import t
 from kiosk.screens import KioskScreen
 
 
-def make_video(path: Path, volume: float = 1.0):  # noqa: ANN201 - a kivy Video
+def make_video(path: Path, volume: float = 1.0):  # a kivy Video
     from kivy.uix.video import Video
 
     return Video(source=str(path), state="play", volume=volume, options={"eos": "stop"})

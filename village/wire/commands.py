@@ -113,7 +113,7 @@ class Command:
         priority = f.text("priority", "ordinary", max_len=20)
         try:
             priority = Priority.parse(priority).label
-        except Exception as exc:  # noqa: BLE001 - PlanError from the parser
+        except Exception as exc:  # PlanError from the parser
             raise f.fail("priority", str(exc)) from exc
         segments = f.each(
             "segments", lambda s: isinstance(s, str) and bool(SEGMENT_RE.match(s)), "segment ids"

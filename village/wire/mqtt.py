@@ -97,7 +97,7 @@ class _Client(paho.Client):
 
     on_attempt_failed: Callable[[BaseException], None] = staticmethod(lambda exc: None)
 
-    def reconnect(self):  # noqa: ANN201 - paho's signature
+    def reconnect(self):  # paho's signature
         try:
             return super().reconnect()
         except (OSError, ValueError) as exc:
@@ -230,7 +230,7 @@ class Session:
         self._closing.set()
         try:
             self._client.disconnect()
-        except Exception:  # noqa: BLE001 - closing must not fail
+        except Exception:  # closing must not fail
             log.debug("disconnect failed", exc_info=True)
         if self._started:
             self._client.loop_stop()
@@ -255,7 +255,7 @@ class Session:
         self._attempted.set()
         try:
             self.on_connect(bool(flags.session_present))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("on_connect handler failed")
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -266,7 +266,7 @@ class Session:
         if was:
             try:
                 self.on_disconnect(str(reason_code))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("on_disconnect handler failed")
 
     def _on_message(self, client, userdata, message) -> None:
@@ -274,7 +274,7 @@ class Session:
             self.on_message(
                 Message(message.topic, bytes(message.payload), bool(message.retain), message.qos)
             )
-        except Exception:  # noqa: BLE001 - one bad message must not stop the session
+        except Exception:  # one bad message must not stop the session
             log.exception("message handler failed for %s", message.topic)
 
     def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:

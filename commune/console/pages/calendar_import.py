@@ -33,7 +33,7 @@ def upload(visit: Visit) -> Response:
     return visit.redirect(f"{BASE}/{staged.id}")
 
 
-def _staged(visit: Visit):  # noqa: ANN202 - a staging.Staged or None
+def _staged(visit: Visit):  # a staging.Staged or None
     staged_id = str(visit.request.path_params["staged"])
     return staged_files(visit.console).get(staged_id, visit.actor, calendars.KIND)
 

@@ -36,7 +36,7 @@ def _holders(visit: Visit, plan_id: str) -> list[str]:
     return [] if len(holders) == len(held) else holders
 
 
-def _segments(visit: Visit) -> list:  # noqa: ANN202 - village.content.Segment
+def _segments(visit: Visit) -> list:  # village.content.Segment
     segments = visit.console.hub.library.snapshot().segments.values()
     return sorted(segments, key=lambda s: s.title)
 

@@ -25,7 +25,7 @@ BASE = "/thu-tuc"
 KIND = "procedures"
 
 
-def _listing(visit: Visit):  # noqa: ANN202 - a procedure_list.Listing
+def _listing(visit: Visit):  # a procedure_list.Listing
     query = visit.request.query_params.get("q", "")
     return list_procedures(
         visit.console.hub.library, query, visit.console.config.kiosk.synonyms_file

@@ -50,7 +50,7 @@ def segments(visit: Visit) -> Response:
     return _page(visit)
 
 
-def _saver(visit: Visit):  # noqa: ANN202 - a media_pages.Saver
+def _saver(visit: Visit):  # a media_pages.Saver
     form = visit.form
     store = drafts(visit.console)
     return lambda path: media.save_segment(
@@ -97,7 +97,7 @@ def speak(visit: Visit) -> Response:
     return visit.render("_speech_result.html", speech=result)
 
 
-def _spoken(visit: Visit):  # noqa: ANN202 - a staging.Staged or None
+def _spoken(visit: Visit):  # a staging.Staged or None
     staged_id = str(visit.request.path_params["staged"])
     return staged_files(visit.console).get(staged_id, visit.actor, speech.KIND)
 

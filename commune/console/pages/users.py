@@ -82,7 +82,7 @@ def _change(visit: Visit, note: str) -> Response:
     return visit.redirect(f"/nguoi-dung?tb={note}&ten={name}")
 
 
-def _action(note: str):  # noqa: ANN202 - a Starlette endpoint
+def _action(note: str):  # a Starlette endpoint
     @page("users.manage")
     def handler(visit: Visit) -> Response:
         return _change(visit, note)

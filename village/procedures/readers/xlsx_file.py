@@ -43,7 +43,7 @@ def read_xlsx(path: Path, limits: ImportLimits) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise refuse(path, "xlsx_corrupt", str(exc)[:300]) from exc
     try:
         for sheet in workbook.worksheets:
@@ -54,7 +54,7 @@ def read_xlsx(path: Path, limits: ImportLimits) -> Table:
                     raise
     except ProcedureImportError:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise refuse(path, "xlsx_corrupt", str(exc)[:300]) from exc
     finally:
         workbook.close()
