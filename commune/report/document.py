@@ -10,8 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from commune.catalogue import MESSAGES, say
-from commune.report.broadcasts import NO_RECORD, Session, Tally
+from commune.report.broadcasts import NO_RECORD, Broadcasts, Session, Tally
 from commune.report.fmt import vn_date, vn_dec, vn_duration, vn_int, vn_percent, vn_short, vn_time
+from commune.report.kiosk_use import KioskUse
 from commune.report.model import Report
 from commune.report.period import Period, vn_month
 from commune.report.plausibility import reasons_count
@@ -205,187 +206,210 @@ def _caveats(report: Report) -> list[Block]:
 
 
 def _broadcast_section(report: Report, charts: bool) -> list[Block]:
-    b = report.broadcasts
-    t = b.total
+    """Section 1: the broadcasts — sessions against the plan, problems, special, segments."""
     out: list[Block] = [Heading(say("doc_h_broadcast"), 1), Heading(say("doc_h_sessions"), 2)]
+    out.append(_plan_paragraph(report.broadcasts))
+    out.append(_done_paragraph(report.broadcasts.total))
+    out += _caveats(report)
+    out += _verdict(report.broadcasts)
+    out += _weeks(report, charts)
+    out += _no_record_note(report.broadcasts)
+    out += _problems(report.broadcasts)
+    out += _special(report.broadcasts)
+    out += _segments(report.broadcasts)
+    return out
+
+
+def _plan_paragraph(b: Broadcasts) -> Paragraph:
+    """What the plan asked for: sessions, minutes, devices."""
     if b.target is None:
-        out.append(Paragraph(say("doc_no_plan")))
-    else:
-        target = b.target
-        each = target.minutes_per_session
-        note = say("doc_plan_devices", devices=target.devices) if target.devices > 1 else ""
-        plan = say(
-            "doc_plan",
-            planned=vn_int(t.planned),
-            planned_minutes=vn_dec(b.planned_minutes, 0),
-            sessions=vn_int(target.sessions_per_week),
-            devices_note=note,
-            minutes=vn_dec(each, 0 if each == int(each) else 1),
-        )
-        out.append(Paragraph(plan, lead=say("doc_lead_plan")))
+        return Paragraph(say("doc_no_plan"))
+    target = b.target
+    each = target.minutes_per_session
+    note = say("doc_plan_devices", devices=target.devices) if target.devices > 1 else ""
+    plan = say(
+        "doc_plan",
+        planned=vn_int(b.total.planned),
+        planned_minutes=vn_dec(b.planned_minutes, 0),
+        sessions=vn_int(target.sessions_per_week),
+        devices_note=note,
+        minutes=vn_dec(each, 0 if each == int(each) else 1),
+    )
+    return Paragraph(plan, lead=say("doc_lead_plan"))
+
+
+def _done_paragraph(t: Tally) -> Paragraph:
+    """What was done: aired, partial, missed, without a record, unplanned."""
     lead = say("doc_lead_done")
     if t.records == 0:
         key = "doc_no_playlog_planned" if t.planned else "doc_no_playlog"
-        out.append(Paragraph(say(key, planned=vn_int(t.planned)), lead=lead))
-    elif t.planned == 0:
+        return Paragraph(say(key, planned=vn_int(t.planned)), lead=lead)
+    if t.planned == 0:
         done = say(
             "doc_done_unplanned_only", unplanned=vn_int(t.unplanned), minutes=minutes(t.audio_s)
         )
-        out.append(Paragraph(done, lead=lead))
-    else:
-        done = say(
-            "doc_done",
-            aired=vn_int(t.aired),
-            planned=vn_int(t.planned),
-            percent=vn_percent(t.aired, t.planned),
-            partial=vn_int(t.partial),
-            missed=vn_int(t.missed),
-        )
-        if t.no_record:
-            done += say("doc_done_no_record", count=vn_int(t.no_record))
-        done += say("doc_done_extra", unplanned=vn_int(t.unplanned), minutes=minutes(t.audio_s))
-        out.append(Paragraph(done, lead=lead))
-    out += _caveats(report)
-    if t.planned:
-        verdict = say(f"doc_verdict_{t.status}")
-        if t.status == "not-met":
-            short = sum(1 for w in b.weeks if w.tally.status == "not-met")
-            verdict += say("doc_verdict_weeks", weeks=short)
-        out.append(Paragraph(verdict, lead=say("doc_lead_verdict")))
-    if t.planned or t.records:
-        if charts and t.records:
-            from commune.report.charts import sessions_chart
+        return Paragraph(done, lead=lead)
+    done = say(
+        "doc_done",
+        aired=vn_int(t.aired),
+        planned=vn_int(t.planned),
+        percent=vn_percent(t.aired, t.planned),
+        partial=vn_int(t.partial),
+        missed=vn_int(t.missed),
+    )
+    if t.no_record:
+        done += say("doc_done_no_record", count=vn_int(t.no_record))
+    done += say("doc_done_extra", unplanned=vn_int(t.unplanned), minutes=minutes(t.audio_s))
+    return Paragraph(done, lead=lead)
 
-            out.append(Chart("sessions", sessions_chart(b.weeks), 16.0, say("doc_chart_sessions")))
-        out.append(
-            Table(
-                "weeks",
-                [
-                    say(f"doc_col_{c}")
-                    for c in (
-                        "week",
-                        "planned",
-                        "aired",
-                        "partial",
-                        "missed",
-                        "no_record",
-                        "unplanned",
-                        "minutes",
-                        "verdict",
-                    )
-                ],
-                _week_rows(report),
-                [3.0, 1.5, 1.4, 1.5, 1.3, 1.8, 1.8, 1.9, 2.3],
-                "lccccccrc",
-                total=True,
-            )
+
+def _verdict(b: Broadcasts) -> list[Block]:
+    t = b.total
+    if not t.planned:
+        return []
+    verdict = say(f"doc_verdict_{t.status}")
+    if t.status == "not-met":
+        short = sum(1 for w in b.weeks if w.tally.status == "not-met")
+        verdict += say("doc_verdict_weeks", weeks=short)
+    return [Paragraph(verdict, lead=say("doc_lead_verdict"))]
+
+
+def _weeks(report: Report, charts: bool) -> list[Block]:
+    """The chart and the table of the sessions week by week."""
+    b = report.broadcasts
+    t = b.total
+    if not (t.planned or t.records):
+        return []
+    out: list[Block] = []
+    if charts and t.records:
+        from commune.report.charts import sessions_chart
+
+        out.append(Chart("sessions", sessions_chart(b.weeks), 16.0, say("doc_chart_sessions")))
+    columns = (
+        "week", "planned", "aired", "partial", "missed", "no_record", "unplanned", "minutes",
+        "verdict",
+    )  # fmt: skip
+    out.append(
+        Table(
+            "weeks",
+            [say(f"doc_col_{c}") for c in columns],
+            _week_rows(report),
+            [3.0, 1.5, 1.4, 1.5, 1.3, 1.8, 1.8, 1.9, 2.3],
+            "lccccccrc",
+            total=True,
         )
-        out.append(Paragraph(say("doc_weeks_note"), note=True))
+    )
+    out.append(Paragraph(say("doc_weeks_note"), note=True))
+    return out
+
+
+def _no_record_note(b: Broadcasts) -> list[Block]:
+    """The first planned sessions no device reported on."""
     missing = [s for s in b.sessions if s.outcome == NO_RECORD]
-    if missing and t.records:
-        listed = ", ".join(
-            f"{vn_short(s.start.date())} ({s.device})" for s in missing[:LIST_NO_RECORD]
-        )
-        more = len(missing) - LIST_NO_RECORD
-        out.append(
-            Paragraph(
-                say("doc_no_record_list", count=len(missing), sessions=listed)
-                + (say("doc_and_more", count=more) if more > 0 else "")
-                + ".",
-                note=True,
-            )
-        )
+    if not (missing and b.total.records):
+        return []
+    listed = ", ".join(f"{vn_short(s.start.date())} ({s.device})" for s in missing[:LIST_NO_RECORD])
+    more = len(missing) - LIST_NO_RECORD
+    text = (
+        say("doc_no_record_list", count=len(missing), sessions=listed)
+        + (say("doc_and_more", count=more) if more > 0 else "")
+        + "."
+    )
+    return [Paragraph(text, note=True)]
 
-    out.append(Heading(say("doc_h_problems"), 2))
-    if t.records == 0:
-        out.append(Paragraph(say("doc_no_data")))
-    elif not b.problems:
-        out.append(Paragraph(say("doc_no_problems")))
-    else:
-        out.append(
-            Table(
-                "problems",
-                [say(f"doc_col_{c}") for c in ("time", "device", "session", "outcome", "reason")],
-                [
-                    [
-                        vn_time(s.start),
-                        s.device,
-                        session_label(s),
-                        outcome_text(s.outcome),
-                        reason_text(s.reason) or say("doc_dash"),
-                    ]
-                    for s in b.problems
-                ],
-                [2.6, 1.9, 3.6, 2.0, 6.4],
-                "lllll",
-            )
-        )
 
-    out.append(Heading(say("doc_h_special"), 2))
-    if t.records == 0:
-        out.append(Paragraph(say("doc_no_data")))
-    elif not b.special:
-        out.append(Paragraph(say("doc_no_special")))
-    else:
-        emergency = sum(1 for s in b.special if s.priority == "emergency")
-        out.append(
-            Paragraph(say("doc_special", emergency=emergency, priority=len(b.special) - emergency))
-        )
-        out.append(
-            Table(
-                "special",
-                [
-                    say(f"doc_col_{c}")
-                    for c in ("time", "device", "content", "level", "trigger", "outcome", "minutes")
-                ],
-                [
-                    [
-                        vn_time(s.start),
-                        s.device,
-                        session_label(s),
-                        MESSAGES.get(f"doc_level_{s.priority}", s.priority),
-                        MESSAGES.get(f"doc_trigger_{s.trigger}", s.trigger or say("doc_dash")),
-                        outcome_text(s.outcome),
-                        minutes(s.audio_s),
-                    ]
-                    for s in b.special
-                ],
-                [2.6, 1.9, 3.8, 1.7, 2.4, 2.2, 1.9],
-                "lllllcr",
-            )
-        )
-
-    out.append(Heading(say("doc_h_segments"), 2))
-    if t.records == 0:
-        out.append(Paragraph(say("doc_no_data")))
-    elif not b.segments:
-        out.append(Paragraph(say("doc_no_segments")))
-    else:
-        plays = sum(c.plays for c in b.segments)
-        out.append(Paragraph(say("doc_segments", count=len(b.segments), plays=vn_int(plays))))
-        rows = [
-            [str(i), c.title, vn_int(c.plays), vn_int(c.complete), minutes(c.audio_s)]
-            for i, c in enumerate(b.segments, 1)
+def _problems(b: Broadcasts) -> list[Block]:
+    out: list[Block] = [Heading(say("doc_h_problems"), 2)]
+    if b.total.records == 0:
+        return [*out, Paragraph(say("doc_no_data"))]
+    if not b.problems:
+        return [*out, Paragraph(say("doc_no_problems"))]
+    rows = [
+        [
+            vn_time(s.start),
+            s.device,
+            session_label(s),
+            outcome_text(s.outcome),
+            reason_text(s.reason) or say("doc_dash"),
         ]
-        rows.append(
-            [
-                "",
-                say("doc_total"),
-                vn_int(plays),
-                vn_int(sum(c.complete for c in b.segments)),
-                minutes(sum(c.audio_s for c in b.segments)),
-            ]
+        for s in b.problems
+    ]
+    columns = ("time", "device", "session", "outcome", "reason")
+    table = Table(
+        "problems", [say(f"doc_col_{c}") for c in columns], rows, [2.6, 1.9, 3.6, 2.0, 6.4], "lllll"
+    )
+    return [*out, table]
+
+
+def _special(b: Broadcasts) -> list[Block]:
+    """Emergency and priority broadcasts."""
+    out: list[Block] = [Heading(say("doc_h_special"), 2)]
+    if b.total.records == 0:
+        return [*out, Paragraph(say("doc_no_data"))]
+    if not b.special:
+        return [*out, Paragraph(say("doc_no_special"))]
+    emergency = sum(1 for s in b.special if s.priority == "emergency")
+    out.append(
+        Paragraph(say("doc_special", emergency=emergency, priority=len(b.special) - emergency))
+    )
+    rows = [
+        [
+            vn_time(s.start),
+            s.device,
+            session_label(s),
+            MESSAGES.get(f"doc_level_{s.priority}", s.priority),
+            MESSAGES.get(f"doc_trigger_{s.trigger}", s.trigger or say("doc_dash")),
+            outcome_text(s.outcome),
+            minutes(s.audio_s),
+        ]
+        for s in b.special
+    ]
+    columns = ("time", "device", "content", "level", "trigger", "outcome", "minutes")
+    out.append(
+        Table(
+            "special",
+            [say(f"doc_col_{c}") for c in columns],
+            rows,
+            [2.6, 1.9, 3.8, 1.7, 2.4, 2.2, 1.9],
+            "lllllcr",
         )
-        out.append(
-            Table(
-                "segments",
-                [say(f"doc_col_{c}") for c in ("no", "segment", "plays", "complete", "minutes")],
-                rows,
-                [1.3, 8.4, 2.2, 2.3, 2.3],
-                "clccr",
-                total=True,
-            )
+    )
+    return out
+
+
+def _segments(b: Broadcasts) -> list[Block]:
+    """How often each segment was played, with a total row."""
+    out: list[Block] = [Heading(say("doc_h_segments"), 2)]
+    if b.total.records == 0:
+        return [*out, Paragraph(say("doc_no_data"))]
+    if not b.segments:
+        return [*out, Paragraph(say("doc_no_segments"))]
+    plays = sum(c.plays for c in b.segments)
+    out.append(Paragraph(say("doc_segments", count=len(b.segments), plays=vn_int(plays))))
+    rows = [
+        [str(i), c.title, vn_int(c.plays), vn_int(c.complete), minutes(c.audio_s)]
+        for i, c in enumerate(b.segments, 1)
+    ]
+    rows.append(
+        [
+            "",
+            say("doc_total"),
+            vn_int(plays),
+            vn_int(sum(c.complete for c in b.segments)),
+            minutes(sum(c.audio_s for c in b.segments)),
+        ]
+    )
+    columns = ("no", "segment", "plays", "complete", "minutes")
+    out.append(
+        Table(
+            "segments",
+            [say(f"doc_col_{c}") for c in columns],
+            rows,
+            [1.3, 8.4, 2.2, 2.3, 2.3],
+            "clccr",
+            total=True,
         )
+    )
     return out
 
 
@@ -422,11 +446,23 @@ def _conference_section(report: Report) -> list[Block]:
 
 
 def _kiosk_section(report: Report, charts: bool) -> list[Block]:
+    """Section 2: the kiosk — what citizens looked up, what they did not find, their ratings."""
     k = report.kiosk
     out: list[Block] = [Heading(say("doc_h_kiosk"), 1)]
     if not k.records:
         out.append(Paragraph(say("doc_no_kiosk")))
         return out
+    out += _kiosk_summary(k)
+    out += _kiosk_fields(k, charts)
+    out += _kiosk_procedures(k)
+    out += _kiosk_not_found(k)
+    out += _kiosk_ratings(k)
+    return out
+
+
+def _kiosk_summary(k: KioskUse) -> list[Block]:
+    """Views, procedures, clips and searches over the period."""
+    out: list[Block] = []
     if k.has_usage:
         out.append(
             Paragraph(
@@ -443,8 +479,13 @@ def _kiosk_section(report: Report, charts: bool) -> list[Block]:
         )
     else:
         out.append(Paragraph(say("doc_no_usage")))
-    unknown = say("doc_unknown_field")
+    return out
 
+
+def _kiosk_fields(k: KioskUse, charts: bool) -> list[Block]:
+    """Views by field: a chart and a table."""
+    out: list[Block] = []
+    unknown = say("doc_unknown_field")
     out.append(Heading(say("doc_h_fields"), 2))
     if not k.views:
         out.append(Paragraph(say("doc_no_views")))
@@ -469,7 +510,13 @@ def _kiosk_section(report: Report, charts: bool) -> list[Block]:
                 total=True,
             )
         )
+    return out
 
+
+def _kiosk_procedures(k: KioskUse) -> list[Block]:
+    """The most viewed procedures."""
+    out: list[Block] = []
+    unknown = say("doc_unknown_field")
     out.append(Heading(say("doc_h_procedures"), 2))
     if not k.procedures:
         out.append(Paragraph(say("doc_no_views")))
@@ -493,7 +540,12 @@ def _kiosk_section(report: Report, charts: bool) -> list[Block]:
                 "clllr",
             )
         )
+    return out
 
+
+def _kiosk_not_found(k: KioskUse) -> list[Block]:
+    """Searches that found nothing."""
+    out: list[Block] = []
     out.append(Heading(say("doc_h_not_found"), 2))
     if not k.has_usage:
         out.append(Paragraph(say("doc_no_data")))
@@ -523,7 +575,12 @@ def _kiosk_section(report: Report, charts: bool) -> list[Block]:
                 "clr",
             )
         )
+    return out
 
+
+def _kiosk_ratings(k: KioskUse) -> list[Block]:
+    """The citizens' ratings and their reasons."""
+    out: list[Block] = []
     out.append(Heading(say("doc_h_ratings"), 2))
     if not k.feedback:
         out.append(Paragraph(say("doc_no_ratings")))
