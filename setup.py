@@ -5,9 +5,9 @@ from pathlib import Path
 from setuptools import find_packages, setup
 
 CONTROLLER = ["pygame==2.6.1", "gpiozero>=2.0,<3", "numpy>=1.24"]
-KIOSK = ["kivy[base]==2.3.1", "ffpyplayer>=4.5,<5", "qrcode>=7.4", "openpyxl>=3.1"]
+KIOSK = ["kivy[base]==2.3.1", "ffpyplayer>=4.5,<5", "qrcode>=7.4"]
 SYNC = ["paho-mqtt>=2.1,<3", "cryptography>=41"]
-REPORT = ["python-docx>=1.1", "reportlab>=4.0", "matplotlib>=3.7"]
+REPORT = ["python-docx>=1.1", "matplotlib>=3.7"]
 CONSOLE = [
     "starlette>=0.40,<2",
     "uvicorn>=0.30",
@@ -16,8 +16,10 @@ CONSOLE = [
     "argon2-cffi>=23.1",
     "pyotp>=2.9",
     "qrcode>=7.4",
+    "markupsafe>=2.1",
+    "anyio>=4",
 ]
-SITE = ["jinja2>=3.1", "qrcode>=7.4"]  # the public site and notice board
+SITE = ["jinja2>=3.1", "markupsafe>=2.1", "qrcode>=7.4"]  # the public site and notice board
 TEST = ["pytest>=7.4", "ruff>=0.5", "playwright==1.65.2", "httpx>=0.27"]
 BENCH = ["tantivy>=0.22"]  # bench/search_bench.py compares against it; never needed to run
 
@@ -46,6 +48,7 @@ setup(
         "python-dateutil>=2.8",
         "icalendar>=5.0",
         "numpy>=1.24",
+        "openpyxl>=3.1",  # procedures from XLSX, on the Pi and on the hub
     ],
     extras_require={
         "controller": CONTROLLER,

@@ -155,7 +155,8 @@ def test_hub_layout(hub: tuple[Path, str]) -> None:
     raw = tomllib.loads((root / "etc" / "village" / "village.toml").read_text())
     assert all(not values for values in raw.values()), "the hub's config sets nothing yet"
     site = next((root / "opt/village/venv/lib").glob("python3*/site-packages"))
-    assert (site / "commune").is_dir() and (site / "reportlab").is_dir()
+    assert (site / "commune").is_dir() and (site / "docx").is_dir()  # the report extra
+    assert (site / "openpyxl").is_dir()  # procedures from XLSX
     assert not (site / "kivy").exists() and not (site / "pygame").exists()
 
 
