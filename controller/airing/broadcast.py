@@ -214,7 +214,7 @@ class Broadcaster:
             self.on_step("relay-off", {"at": relay_off, "job": job})
             try:
                 self.player.close()
-            except Exception:  # noqa: BLE001 - closing must not hide the outcome
+            except Exception:  # closing must not hide the outcome
                 log.exception("closing the audio output failed")
             self.current = None
         outcome, reason = self._judge(job, result, failure, late_s)

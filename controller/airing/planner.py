@@ -90,7 +90,7 @@ class Planner:
         error = ""
         try:
             schedule = expand()
-        except Exception as exc:  # noqa: BLE001 - the last good schedule stays in force
+        except Exception as exc:  # the last good schedule stays in force
             log.exception("expanding the plans of content revision %d failed", revision)
             error = f"{type(exc).__name__}: {exc}"
         took = time.monotonic() - started

@@ -19,20 +19,20 @@ from collections.abc import Callable, Sequence
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-import pygame  # noqa: E402
+import pygame
 
-from controller.audio.decoder import decode_frames  # noqa: E402
-from controller.audio.pcm import to_int16  # noqa: E402
-from controller.audio.player import (  # noqa: E402
+from controller.audio.decoder import decode_frames
+from controller.audio.pcm import to_int16
+from controller.audio.player import (
     EventSink,
     PlayEvent,
     PlayItem,
     PlayResult,
     SegmentPlayed,
 )
-from controller.audio.stream import SegmentStream  # noqa: E402
-from controller.errors import AudioError  # noqa: E402
-from controller.settings import AudioSettings  # noqa: E402
+from controller.audio.stream import SegmentStream
+from controller.errors import AudioError
+from controller.settings import AudioSettings
 
 log = logging.getLogger(__name__)
 
