@@ -71,7 +71,7 @@ class ControlServer:
                 answer = self.handler(request)
             except (ValueError, json.JSONDecodeError) as exc:
                 answer = {"ok": False, "error": f"bad request: {exc}"}
-            except Exception as exc:
+            except Exception as exc:  # the channel must keep answering
                 log.exception("control command failed")
                 answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
             with contextlib.suppress(OSError):

@@ -386,7 +386,7 @@ def force_off(pin: int, active_high: bool, pin_factory: object | None = None) ->
         device = OutputDevice(
             pin, active_high=active_high, initial_value=False, pin_factory=pin_factory
         )
-    except Exception as exc:
+    except Exception as exc:  # gpiozero, lgpio ('GPIO busy') and OS errors
         raise RelayError(f"không điều khiển được rơ-le ở GPIO{pin}: {exc}") from exc
     try:
         device.off()

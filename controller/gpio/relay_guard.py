@@ -182,7 +182,7 @@ class RelayGuard:
             self._device = OutputDevice(
                 pin, active_high=active_high, initial_value=False, pin_factory=pin_factory
             )
-        except Exception as exc:
+        except Exception as exc:  # gpiozero, lgpio ('GPIO busy') and OS errors
             raise RelayError(f"không điều khiển được rơ-le ở GPIO{pin}: {exc}") from exc
         self._recover()
 
@@ -324,7 +324,7 @@ class RelayGuard:
             }
         try:
             atomic_write_bytes(self.state_file, json.dumps(state).encode(), durable=False)
-        except Exception as exc:
+        except Exception as exc:  # never in the way of switching
             log.warning("relay guard state not written: %s", exc)
 
     def _journal(self, trip: Trip) -> None:
@@ -332,7 +332,7 @@ class RelayGuard:
             return
         try:
             self.journal.append(trip.to_json())
-        except Exception as exc:
+        except Exception as exc:  # the relay is off; a full disk changes nothing
             log.error("relay trip not journaled (%s): %s", exc, json.dumps(trip.to_json()))
 
 

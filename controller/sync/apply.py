@@ -42,7 +42,7 @@ def plan_problems(
     for record in records:
         try:
             plans.append(Plan.from_dict(record))
-        except Exception as exc:
+        except Exception as exc:  # a signed record can still be nonsense
             problems.append(
                 Quarantined(str(record.get("id", "?")), str(record.get("title", "")), str(exc))
             )
@@ -117,7 +117,7 @@ class ContentApplier:
             media = sorted(ref.sha256 for ref in manifest.media)
             record = {"version": manifest.version, "media": media}
             atomic_write_bytes(path, json.dumps(record).encode())
-        except Exception as exc:
+        except Exception as exc:  # worst case, a file is fetched again
             log.warning("version being fetched not noted: %s", exc)
 
     def apply(self, manifest: Manifest, procedures: list[dict[str, Any]] | None) -> int:
