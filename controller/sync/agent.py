@@ -20,7 +20,6 @@ import queue
 import shutil
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from controller.sync.apply import MB, ContentApplier
@@ -43,7 +42,6 @@ from village.wire.uplink import Deferred, LogBatch, parse_answer
 
 log = logging.getLogger(__name__)
 
-Step = Callable[[str, dict[str, Any]], None]
 
 INBOX = 512
 COMMAND_INBOX = 32
@@ -144,17 +142,10 @@ class DeviceAgent:
 
     # -- hooks for the controller ------------------------------------------------------------
 
-    def forward_steps(self, on_step: Step) -> Step:
-        """Wrap the controller's step callback so broadcasts and logs reach the agent."""
-
-        def step(kind: str, data: dict[str, Any]) -> None:
-            on_step(kind, data)
-            self.notify(kind)
-
-        return step
-
     def notify(self, kind: str) -> None:
-        """Never blocks: a full inbox just means the agent is busy and will look anyway."""
+        """A step of the host's (relay on or off, a record logged, a slot missed).
+
+        Never blocks: a full inbox just means the agent is busy and will look anyway."""
         if kind in STEPS:
             with contextlib.suppress(queue.Full):
                 self.inbox.put_nowait(("step", kind))
@@ -257,7 +248,7 @@ class DeviceAgent:
             while item is not None:
                 try:
                     self._handle(*item)
-                except Exception:  # noqa: BLE001 - the agent must keep running
+                except Exception:  # the agent must keep running
                     log.exception("sync agent: %s not handled", item[0])
                 handled += 1
                 if handled >= BURST:
@@ -273,7 +264,7 @@ class DeviceAgent:
                     self._uplink_due = True
             try:
                 self._advance(now)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("sync agent: periodic work failed")
         self.fetcher.close()
 
@@ -560,7 +551,7 @@ class DeviceAgent:
             except Refused as exc:
                 self._refused("command", exc)
                 continue
-            except Exception:  # noqa: BLE001 - e.g. the nonce file cannot be written
+            except Exception:  # e.g. the nonce file cannot be written
                 log.exception("command not handled")
                 continue
             reply = carry_out(command, self.host, self.device)

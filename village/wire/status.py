@@ -25,7 +25,7 @@ CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CODE_OR_EMPTY_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,39})?$")
 NONCE_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_QUARANTINED = 100
-# the fields of the last play-log record a status carries (controller.sync.host)
+# the fields of the last play-log record a status carries (controller.daemon.host)
 LAST_BROADCAST_FIELDS = (
     "id",
     "title",

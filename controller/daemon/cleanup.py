@@ -65,7 +65,7 @@ def sweep(
     swept = Swept()
     try:
         keep = media_to_keep(store, sync_dir) | (in_use or set())
-    except Exception as exc:  # noqa: BLE001 - an unreadable store: judge nothing
+    except Exception as exc:  # an unreadable store: judge nothing
         log.warning("no clean-up of media: the content store cannot be read (%s)", exc)
         keep = None
     cutoff = now() - grace_s
@@ -144,3 +144,34 @@ def _store_lock(store: ContentStore) -> Iterator[bool]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+class Sweeper:
+    """Sweeps at start-up, and once more when what was too recent to judge is old enough."""
+
+    def __init__(
+        self,
+        store: ContentStore,
+        sync_dir: Path,
+        temp_dirs: list[Path],
+        monotonic: Callable[[], float],
+        grace_s: float = GRACE_S,
+    ) -> None:
+        self.store = store
+        self.sync_dir = sync_dir
+        self.temp_dirs = temp_dirs
+        self.monotonic = monotonic
+        self.grace_s = grace_s
+        self._again_at: float | None = None
+
+    def sweep(self) -> Swept:
+        swept = sweep(self.store, self.sync_dir, self.temp_dirs, grace_s=self.grace_s)
+        self._again_at = self.monotonic() + self.grace_s
+        return swept
+
+    def sweep_if_due(self) -> None:
+        """The second sweep, once its time has come (between broadcasts only)."""
+        due = self._again_at
+        if due is not None and self.monotonic() >= due:
+            self.sweep()
+            self._again_at = None
