@@ -4,32 +4,49 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test system-packages venv lint format bench clean
+.PHONY: demo test check system-packages venv lint typecheck imports format constraints bench clean
 
 demo: system-packages venv
 	$(BIN)/village demo $(if $(DISPLAY),,--headless)
 
-test: system-packages venv
+# The checks first (seconds), then the tests (minutes).
+test: system-packages venv check
 	$(BIN)/python -m pytest -q tests
+
+check: lint typecheck imports
 
 system-packages:
 	@sh scripts/ensure-system-packages.sh
 
 venv: $(STAMP)
 
-$(STAMP): setup.py
+# constraints.txt pins every library to the versions of a tested install (see `constraints`).
+$(STAMP): setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[all,test]'
+	$(BIN)/pip install --quiet -c constraints.txt --config-settings editable_mode=compat -e '.[all,test]'
 	touch $(STAMP)
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: venv
+	$(BIN)/mypy
+
+imports: venv
+	$(BIN)/lint-imports
+
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# After a `make test` that passed: pin the versions this virtual environment holds (the
+# project itself left out); the Pi installs the same (scripts/install.sh). Check that the
+# binary wheels exist for the Pi (aarch64) before committing a new pin (docs/architecture.md).
+constraints:
+	{ echo "# Versions of a tested install: make constraints (after make test passed)."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v -i -E '^village(==| @)'; } > constraints.txt
 
 bench: venv
 	$(BIN)/python -m bench

@@ -20,7 +20,19 @@ CONSOLE = [
     "anyio>=4",
 ]
 SITE = ["jinja2>=3.1", "markupsafe>=2.1", "qrcode>=7.4"]  # the public site and notice board
-TEST = ["pytest>=7.4", "ruff>=0.5", "playwright==1.65.2", "httpx>=0.27"]
+TEST = [
+    "pytest>=7.4",
+    "playwright==1.65.2",
+    "httpx>=0.27",
+    # the checks `make test` runs first, and the pre-commit hooks (.pre-commit-config.yaml)
+    "ruff>=0.5",
+    "mypy>=1.10",
+    "types-python-dateutil",
+    "types-openpyxl",
+    "types-qrcode",
+    "import-linter>=2.1",
+    "pre-commit>=3.5",
+]
 BENCH = ["tantivy>=0.22"]  # bench/search_bench.py compares against it; never needed to run
 
 setup(

@@ -259,7 +259,8 @@ done
 make_dir "$PREFIX" 755 root root
 # Build from a clean copy of the sources: nothing is written into the source tree.
 (cd "$SRC" && tar --exclude=__pycache__ --exclude='*.pyc' -cf - \
-    setup.py pyproject.toml README.md village controller kiosk commune) | (cd "$STAGE" && tar -xf -)
+    setup.py pyproject.toml constraints.txt README.md village controller kiosk commune) |
+    (cd "$STAGE" && tar -xf -)
 VERSION=$(cd "$STAGE" && "$PYTHON" -c 'import re; print(re.search(r"version=\"([^\"]+)\"", open("setup.py").read()).group(1))')
 PY_VERSION=$("$PYTHON" -c 'import platform; print(platform.python_version())')
 HASH=$( (cd "$STAGE" && find . -type f -print | LC_ALL=C sort | while IFS= read -r f; do sha256sum "$f"; done
@@ -278,7 +279,9 @@ else
     say "Cài ứng dụng village $VERSION ($HASH) vào ${VENV#"$ROOT"} (vài phút lần đầu)..."
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
-    pip_install "${STAGE}[$EXTRAS]" || die "pip không cài được village: bản cũ (nếu có) vẫn chạy"
+    # the library versions of a tested install (constraints.txt), the same on every Pi
+    pip_install -c "$STAGE/constraints.txt" "${STAGE}[$EXTRAS]" ||
+        die "pip không cài được village: bản cũ (nếu có) vẫn chạy"
     case "$ROLE:$(uname -m)" in
         pi:aarch64 | pi:armv7l | pi:armv6l)
             # gpiozero's preferred pin factory on Raspberry Pi OS (not a dependency of
