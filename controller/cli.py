@@ -101,8 +101,8 @@ def relay_off(config: Config, direct: bool = False) -> int:
     owner), then drive the pin directly (only possible while neither holds it)."""
     from controller.control import send_command
     from controller.errors import ControlError, RelayError
-    from controller.gpio.relay import ensure_pin_factory, force_off, guard_off
-    from controller.gpio.relay_guard import guard_socket
+    from controller.gpio.relay import force_off, guard_off
+    from controller.gpio.relay_guard import ensure_pin_factory, guard_socket
 
     if not direct:
         try:

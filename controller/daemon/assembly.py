@@ -231,6 +231,7 @@ class Controller:
             pin_factory=self.pin_factory,
             on_change=self._relay_changed,
             link=self._relay_link(),
+            clock=self.clock,
         )
         self.relay = relay
         self.lifecycle.started_step("relay", self._close_relay)
@@ -425,7 +426,7 @@ class Controller:
         mode = self.relay_guard
         if mode == "in-process" or (mode == "auto" and self.pin_factory is not None):
             return None
-        client = GuardClient(guard_socket(self.config))
+        client = GuardClient(guard_socket(self.config), now=self.clock.now)
         try:
             client.connect()
         except RelayError as exc:

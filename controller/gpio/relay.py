@@ -5,8 +5,12 @@ On a Pi the guard is a process of its own and the controller reaches it through
 ``GuardClient``: the controller asks for the relay on (with its deadline) and off, and is
 told when the guard switched it off by itself (a *trip*). Without a guard process (a
 laptop, the tests, the demo) a ``LocalLink`` runs the same guard in this process, its
-deadline on a timer thread: the maximum on-time then holds unless the whole controller
-process is frozen.
+deadline watched by a thread of its own: the maximum on-time then holds unless the whole
+controller process is frozen.
+
+Time is the injected clock's (``village.clock``): the relay's on and off times and the
+guard's deadline, so that a test with a settable clock sees the maximum on-time trip at
+the clock's deadline without waiting for it.
 """
 
 from __future__ import annotations
@@ -23,8 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from gpiozero import Device, OutputDevice
-from gpiozero.exc import GPIOZeroError
+from gpiozero import OutputDevice
 
 from controller.errors import RelayError
 from controller.gpio.relay_guard import (
@@ -37,6 +40,7 @@ from controller.gpio.relay_guard import (
     Trip,
     utc_now,
 )
+from village.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +65,15 @@ class RelayLink(Protocol):
 
 
 class LocalLink:
-    """The guard in the controller's own process; its deadline is a timer thread."""
+    """The guard in the controller's own process. Its deadline is the guard's, on the
+    guard's clock; a watcher thread sleeps until then and calls ``check``."""
 
     mode = "in-process"
 
     def __init__(self, guard: RelayGuard) -> None:
         self.guard = guard
         self.on_trip: TripHandler = lambda trip: None
-        self._timer: threading.Timer | None = None
+        self._cancel: threading.Event | None = None
         self._lock = threading.Lock()
 
     @property
@@ -78,30 +83,46 @@ class LocalLink:
     def on(self, token: str, max_on_s: float) -> Grant:
         grant = self.guard.switch_on(token, max_on_s)
         with self._lock:
-            self._cancel()
-            self._timer = threading.Timer(self.guard.seconds_left() or 0.0, self._expire)
-            self._timer.daemon = True
-            self._timer.start()
+            self._stop_watching()
+            cancel = threading.Event()
+            self._cancel = cancel
+            threading.Thread(
+                target=self._watch, args=(cancel,), name="relay-deadline", daemon=True
+            ).start()
         return grant
 
     def off(self, token: str) -> Switched:
         with self._lock:
-            self._cancel()
+            self._stop_watching()
         return self.guard.switch_off("", token)
 
-    def _expire(self) -> None:
+    def check(self) -> Trip | None:
+        """Switch the relay off if its deadline has passed; the trip, if this call made one."""
         trip = self.guard.expire()
         if trip is not None:
             self.on_trip(trip)
+        return trip
 
-    def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+    def _watch(self, cancel: threading.Event) -> None:
+        """Sleep until the deadline as the guard's clock has it, then check (again, if the
+        clock has not got there yet)."""
+        while not cancel.is_set():
+            left = self.guard.seconds_left()
+            if left is None:
+                return
+            if left <= 0:
+                self.check()
+                return
+            cancel.wait(left)
+
+    def _stop_watching(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
 
     def close(self) -> None:
         with self._lock:
-            self._cancel()
+            self._stop_watching()
         self.guard.close(cause="")
 
 
@@ -111,9 +132,15 @@ class GuardClient:
 
     mode = "process"
 
-    def __init__(self, path: Path, timeout: float = GUARD_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        path: Path,
+        timeout: float = GUARD_TIMEOUT_S,
+        now: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self.path = Path(path)
         self.timeout = timeout
+        self._now = now
         self.on_trip: TripHandler = lambda trip: None
         self._sock: socket.socket | None = None
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
@@ -225,7 +252,7 @@ class GuardClient:
         self._on_since = None
         if on is not None:  # the guard went away with the relay on: it is off (see the unit)
             token, since, max_on_s = on
-            now = utc_now()
+            now = self._now()
             log.error("relay guard connection lost with the relay on")
             self._deliver(
                 Trip(
@@ -266,15 +293,23 @@ class Relay:
         on_change: Callable[[bool, dt.datetime], None] | None = None,
         on_guard_trip: TripHandler | None = None,
         link: RelayLink | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.pin = pin
         self.max_on_s = max_on_s
         self.on_change = on_change
         self.on_guard_trip = on_guard_trip
+        self.clock: Clock = clock or SystemClock()
         if link is None:
-            link = LocalLink(
-                RelayGuard(pin, active_high=active_high, max_on_s=max_on_s, pin_factory=pin_factory)
+            guard = RelayGuard(
+                pin,
+                active_high=active_high,
+                max_on_s=max_on_s,
+                pin_factory=pin_factory,
+                now=self.clock.now,
+                monotonic=self.clock.monotonic,
             )
+            link = LocalLink(guard)
         self.link = link
         link.on_trip = self._tripped
         self._lock = threading.Lock()  # the fields below; never held while talking to the guard
@@ -335,13 +370,13 @@ class Relay:
     def _switch_off(self, token: str, was_on: bool) -> Switched:
         if not was_on and not self.link.connected:
             self.off_confirmed = False  # nothing of ours is on; nobody to confirm it
-            return Switched(utc_now(), False)
+            return Switched(self.clock.now(), False)
         try:
             switched = self.link.off(token)
         except RelayError as exc:
             log.error("relay off not confirmed by its guard: %s", exc)
             self.off_confirmed = False
-            return Switched(utc_now(), was_on)
+            return Switched(self.clock.now(), was_on)
         self.off_confirmed = True
         return switched
 
@@ -401,13 +436,3 @@ def guard_off(path: Path, timeout: float = GUARD_TIMEOUT_S) -> Switched:
         return client.off("", cause=OPERATOR)
     finally:
         client.close()
-
-
-def ensure_pin_factory() -> object:
-    """The pin factory gpiozero would use (honours ``GPIOZERO_PIN_FACTORY``)."""
-    try:
-        return Device.ensure_pin_factory()
-    except GPIOZeroError as exc:
-        raise RelayError(
-            f"không có GPIO ({exc}); trên máy tính thường hãy đặt GPIOZERO_PIN_FACTORY=mock"
-        ) from exc

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gpiozero import OutputDevice
+from gpiozero import Device, OutputDevice
+from gpiozero.exc import GPIOZeroError
 
 from controller.errors import RelayError
 from village.atomic import atomic_write_bytes
@@ -355,6 +356,16 @@ def trip_for(journal: AppendLog, token: str) -> Trip | None:
     return next((t for t in reversed(recent_trips(journal)) if t.token == token), None)
 
 
+def ensure_pin_factory() -> object:
+    """The pin factory gpiozero would use (honours ``GPIOZERO_PIN_FACTORY``)."""
+    try:
+        return Device.ensure_pin_factory()
+    except GPIOZeroError as exc:
+        raise RelayError(
+            f"không có GPIO ({exc}); trên máy tính thường hãy đặt GPIOZERO_PIN_FACTORY=mock"
+        ) from exc
+
+
 # --- the guard as a process -----------------------------------------------------------------
 
 
@@ -591,8 +602,6 @@ def _signals_stop(server: GuardServer) -> Iterator[None]:
 
 def run_guard(config: Config, pin_factory: object | None = None) -> int:
     """Entry point of ``village relay guard``: until SIGTERM; the relay is off on the way out."""
-    from controller.gpio.relay import ensure_pin_factory
-
     guard = RelayGuard(
         config.relay.pin,
         active_high=config.relay.active_high,
