@@ -80,6 +80,8 @@ class ControlServer:
     def close(self) -> None:
         self._closing.set()
         if self._sock is not None:
+            with contextlib.suppress(OSError):  # wakes the accept() waiting in _serve
+                self._sock.shutdown(socket.SHUT_RDWR)
             self._sock.close()
             self._sock = None
             with contextlib.suppress(FileNotFoundError):
