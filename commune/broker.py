@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from commune.catalogue import say
 from commune.errors import HubError
 from commune.passwords import new_password, password_entry
 from village.atomic import atomic_write_bytes
@@ -195,15 +196,19 @@ def _chown(paths: list[Path], user: str) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
-def write_broker_config(plan: BrokerPlan) -> BrokerFiles:
-    """Write every file of the plan; returns where they are and the passwords used."""
+def _check_plan(plan: BrokerPlan) -> None:
     bad = [d for d in (plan.commune, *plan.devices) if not ID_RE.match(d)]
     if bad:
-        raise HubError(f"not valid ids: {', '.join(bad)} (a-z, 0-9, '-', '_')")
+        raise HubError(say("broker_bad_ids", ids=", ".join(bad)))
     if len(set(plan.devices)) != len(plan.devices):
-        raise HubError("a device id is given twice")
+        raise HubError(say("broker_device_twice"))
     if hub_user(plan.commune) in plan.devices:
-        raise HubError(f"{hub_user(plan.commune)} is the hub's user name, not a device id")
+        raise HubError(say("broker_hub_user_as_device", user=hub_user(plan.commune)))
+
+
+def write_broker_config(plan: BrokerPlan) -> BrokerFiles:
+    """Write every file of the plan; returns where they are and the passwords used."""
+    _check_plan(plan)
     out = plan.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     files = BrokerFiles(
@@ -221,21 +226,8 @@ def write_broker_config(plan: BrokerPlan) -> BrokerFiles:
         kept = None if plan.rotate else _read_snippet_password(snippet)
         files.users[user] = kept or new_password()
 
-    tls_dir = None
-    owned = [files.data, files.passwords, files.acl]
-    if plan.tls:
-        tls_dir = out / "tls"
-        tls_dir.mkdir(exist_ok=True)
-        for source, name in ((plan.tls.cert, "server.crt"), (plan.tls.key, "server.key")):
-            if not Path(source).is_file():
-                raise HubError(f"TLS file {source} does not exist")
-            shutil.copyfile(source, tls_dir / name)
-        os.chmod(tls_dir / "server.key", 0o600)
-        owned += [tls_dir, tls_dir / "server.crt", tls_dir / "server.key"]
-        if plan.tls.ca is not None:
-            shutil.copyfile(plan.tls.ca, tls_dir / "ca.crt")
-            shutil.copyfile(plan.tls.ca, files.credentials / "ca.crt")
-            owned.append(tls_dir / "ca.crt")
+    tls_dir, tls_owned = _copy_tls(plan, out, files)
+    owned = [files.data, files.passwords, files.acl, *tls_owned]
 
     entries = "\n".join(password_entry(user, files.users[user]) for user in users) + "\n"
     atomic_write_bytes(files.passwords, entries.encode(), mode=0o600)
@@ -243,7 +235,31 @@ def write_broker_config(plan: BrokerPlan) -> BrokerFiles:
     atomic_write_bytes(files.acl, acl.encode(), mode=0o640)
     atomic_write_bytes(files.config, config_text(plan, files, tls_dir).encode(), mode=0o644)
     _chown(owned, plan.run_as)
+    _write_snippets(plan, files)
+    return files
 
+
+def _copy_tls(plan: BrokerPlan, out: Path, files: BrokerFiles) -> tuple[Path | None, list[Path]]:
+    """The broker's certificate and key (and the commune CA) copied beside its configuration."""
+    if not plan.tls:
+        return None, []
+    tls_dir = out / "tls"
+    tls_dir.mkdir(exist_ok=True)
+    for source, name in ((plan.tls.cert, "server.crt"), (plan.tls.key, "server.key")):
+        if not Path(source).is_file():
+            raise HubError(say("broker_tls_missing", file=source))
+        shutil.copyfile(source, tls_dir / name)
+    os.chmod(tls_dir / "server.key", 0o600)
+    owned = [tls_dir, tls_dir / "server.crt", tls_dir / "server.key"]
+    if plan.tls.ca is not None:
+        shutil.copyfile(plan.tls.ca, tls_dir / "ca.crt")
+        shutil.copyfile(plan.tls.ca, files.credentials / "ca.crt")
+        owned.append(tls_dir / "ca.crt")
+    return tls_dir, owned
+
+
+def _write_snippets(plan: BrokerPlan, files: BrokerFiles) -> None:
+    """credentials/USER.toml: the [device] and [mqtt] lines the hub and each device need."""
     host = plan.public_host or plan.host
     if host in ("0.0.0.0", "::"):
         host = "broker.example"  # listening everywhere: staff put the real name in
@@ -279,4 +295,3 @@ def write_broker_config(plan: BrokerPlan) -> BrokerFiles:
             }
         )
         atomic_write_bytes(files.credentials / f"{device}.toml", text.encode(), mode=0o600)
-    return files

@@ -8,6 +8,10 @@ MESSAGES: dict[str, str] = {
     "broker_written": "Đã ghi cấu hình Mosquitto cho xã {commune} vào {out}.",
     "broker_users": "Tài khoản: {hub} (máy chủ xã) và {count} thiết bị: {devices}.",
     "broker_tls": "Mã hoá TLS: bật (cổng {port}).",
+    "broker_bad_ids": "mã không hợp lệ: {ids} (chỉ dùng a-z, 0-9, '-', '_')",
+    "broker_device_twice": "một mã thiết bị được nêu hai lần",
+    "broker_hub_user_as_device": "{user} là tên tài khoản của máy chủ xã, không phải mã thiết bị",
+    "broker_tls_missing": "không có tệp TLS {file}",
     "broker_plain": "Mã hoá TLS: tắt — chỉ dùng khi máy chủ tin nhắn nghe trên {host}.",
     "broker_credentials": (
         "Mật khẩu nằm trong {folder}: chép từng tệp sang đúng máy (gộp vào tệp cấu hình), "
@@ -31,6 +35,10 @@ MESSAGES: dict[str, str] = {
     "push_some": "Gửi tới: {devices}.",
     "push_none": "Chưa có thiết bị nào trong xã: thiết bị sẽ nhận khi kết nối lần đầu.",
     "push_warning": "Lưu ý: {warning}",
+    "push_unknown_devices": "không có thiết bị {devices} trong xã (các thiết bị đã biết: {known})",
+    "push_no_devices_yet": "chưa có thiết bị nào",
+    "push_no_plan": "{file}: lịch không có buổi phát thanh nào",
+    "push_missing_segments": "thiết bị {device} chưa có bài {segments}",
     "procedures_report": (
         "Thủ tục trong tệp: {added} mới, {amended} sửa đổi, {status_changed} đổi trạng thái, "
         "{unchanged} không đổi."

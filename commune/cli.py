@@ -236,11 +236,25 @@ def cmd_push_plan(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_push_procedures(args: argparse.Namespace, config: Config) -> int:
     from commune.push import push_procedures
+    from village.messages import say as core_say
+    from village.procedures import ProcedureImportError
+    from village.procedures.wording import problem_lines
 
     hub = open_hub(args, config)
-    result, report = push_procedures(
-        hub, args.file, devices=args.device, skip_bad_rows=args.skip_bad_rows
-    )
+    try:
+        result, report = push_procedures(
+            hub, args.file, devices=args.device, skip_bad_rows=args.skip_bad_rows
+        )
+    except ProcedureImportError as exc:  # in the words of 'village import procedures'
+        print(core_say("import_rejected", file=args.file, count=len(exc.problems)), file=sys.stderr)
+        for line in problem_lines(exc.problems, exc.record_word):
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    if report.skipped:
+        rows = len({p.row for p in report.skipped})
+        print(core_say("import_skipped", count=rows), file=sys.stderr)
+        for line in problem_lines(report.skipped, report.record_word):
+            print(line, file=sys.stderr)
     print(
         say(
             "procedures_report",

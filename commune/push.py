@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from commune.catalogue import say
 from commune.desired import PROCEDURES_KEY, desired_state, devices_of
 from commune.errors import HubError
 from commune.hubdata import HubData
@@ -41,8 +42,8 @@ def resolve_targets(hub: HubData, devices: Sequence[str]) -> list[str]:
     known = set(hub.repository.device_ids())
     unknown = sorted(set(devices) - known)
     if unknown:
-        listed = ", ".join(sorted(known)) or "none yet"
-        raise HubError(f"unknown device(s) {', '.join(unknown)} (known: {listed})")
+        listed = ", ".join(sorted(known)) or say("push_no_devices_yet")
+        raise HubError(say("push_unknown_devices", devices=", ".join(unknown), known=listed))
     return sorted(set(devices))
 
 
@@ -143,7 +144,7 @@ def push_plans(
     changes = compare(parsed, held_plans(hub, targets), Path(path).name)
     plans = import_parsed(hub.library, parsed, Path(path).name).plans
     if not plans:
-        raise HubError(f"{path}: no plan in the calendar")
+        raise HubError(say("push_no_plan", file=path))
     result = _record(
         hub,
         [("plans", plan.id, plan.to_dict()) for plan in plans]
@@ -212,7 +213,9 @@ def queue_command(
             held = desired_state(entries, device).items["segments"]
             missing = [s for s in segments if s not in held]
             if missing:
-                raise HubError(f"{device} does not hold segment(s) {', '.join(missing)}")
+                raise HubError(
+                    say("push_missing_segments", device=device, segments=", ".join(missing))
+                )
     commands = [
         Command.create(
             commune,

@@ -9,32 +9,14 @@ from pathlib import Path
 from kiosk.catalogue import t
 from village.cli import EXIT_BAD_INPUT, EXIT_OK, Registry, print_json
 from village.config import Config
+from village.messages import say
 
 
 def print_import_problems(problems: list, record_word: str) -> None:
-    from village.procedures import Problem
+    from village.procedures.wording import problem_lines
 
-    where = t(record_word)
-    for problem in problems:
-        assert isinstance(problem, Problem)
-        text = t(
-            f"problem_{problem.kind}",
-            value=problem.value,
-            other=problem.other,
-            column=problem.column,
-            where=where,
-            limit=f"{problem.limit:,}".replace(",", "."),
-        )
-        if not problem.row:
-            print(t("import_problem_file", text=text), file=sys.stderr)
-        elif problem.column:
-            line = t(
-                "import_problem_row", where=where, row=problem.row, column=problem.column, text=text
-            )
-            print(line, file=sys.stderr)
-        else:
-            line = t("import_problem_row_only", where=where, row=problem.row, text=text)
-            print(line, file=sys.stderr)
+    for line in problem_lines(problems, record_word):
+        print(line, file=sys.stderr)
 
 
 def cmd_import_procedures(args: argparse.Namespace, config: Config) -> int:
@@ -46,14 +28,14 @@ def cmd_import_procedures(args: argparse.Namespace, config: Config) -> int:
             ContentStore(config.data_dir), args.file, skip_bad_rows=args.skip_bad_rows
         )
     except ProcedureImportError as exc:
-        print(t("import_rejected", file=args.file, count=len(exc.problems)), file=sys.stderr)
+        print(say("import_rejected", file=args.file, count=len(exc.problems)), file=sys.stderr)
         print_import_problems(exc.problems, exc.record_word)
         return exc.exit_code
     if report.skipped:
-        print(t("import_skipped", count=len({p.row for p in report.skipped})), file=sys.stderr)
+        print(say("import_skipped", count=len({p.row for p in report.skipped})), file=sys.stderr)
         print_import_problems(report.skipped, report.record_word)
     if report.ignored_columns:
-        print(t("import_ignored_columns", columns=", ".join(report.ignored_columns)))
+        print(say("import_ignored_columns", columns=", ".join(report.ignored_columns)))
     print(
         t(
             "import_done",

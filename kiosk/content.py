@@ -15,34 +15,13 @@ from kiosk.errors import ScreenSpecError
 from village.content import Clip
 from village.errors import StoreError
 from village.procedures import Procedure, fold_key, procedures_of
+from village.procedures.ordering import field_rank, sort_name
 from village.search import SearchEngine, Synonyms
 from village.store import ContentStore, Snapshot
 
 log = logging.getLogger(__name__)
 
-# The focus fields of a commune's one-stop office, in the order the home screen shows them.
-FIELD_ORDER = (
-    "Hộ tịch",
-    "Chứng thực",
-    "Cư trú",
-    "Đất đai",
-    "Xây dựng",
-    "Hộ kinh doanh",
-    "Bảo trợ xã hội",
-    "Người có công",
-    "Nuôi con nuôi",
-    "Giải quyết khiếu nại",
-    "Tiếp công dân",
-    "Xử lý vi phạm hành chính",
-)
 SCREENSHOT_SCREENS = ("home", "field", "procedure", "search", "feedback", "attract")
-_FIELD_RANK = {fold_key(name): rank for rank, name in enumerate(FIELD_ORDER)}
-
-
-def sort_name(name: str) -> str:
-    """Names in alphabetical order, a leading "Thủ tục" not counted."""
-    key = fold_key(name)
-    return key.removeprefix("thu tuc ")
 
 
 @dataclass(frozen=True)
@@ -71,7 +50,7 @@ class KioskContent:
             FieldEntry(name, len(items))
             for name, items in sorted(
                 self.by_field.items(),
-                key=lambda kv: (_FIELD_RANK.get(fold_key(kv[0]), len(_FIELD_RANK)), kv[0]),
+                key=lambda kv: field_rank(kv[0]),
             )
         ]
         changed = [p for p in in_force if p.status in ("new", "amended")]

@@ -28,7 +28,7 @@ HEADERS = ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Trạng thái"
 
 def workbook(path: Path, rows: list[list[Any]]) -> Path:
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(HEADERS)
     for row in rows:
         sheet.append(row)
@@ -105,8 +105,8 @@ def test_a_rejected_file_shows_every_problem_and_cannot_be_published(
     tmp_path: Path, console_hub: ConsoleHub, page
 ) -> None:
     book = openpyxl.Workbook()
-    book.active.append(["Mã thủ tục", "Tên thủ tục"])  # no "Lĩnh vực" column
-    book.active.append(["2.000002", "Thủ tục thiếu lĩnh vực"])
+    book.worksheets[0].append(["Mã thủ tục", "Tên thủ tục"])  # no "Lĩnh vực" column
+    book.worksheets[0].append(["2.000002", "Thủ tục thiếu lĩnh vực"])
     book.save(tmp_path / "thieu-cot.xlsx")
     signed_in(page, console_hub, "publisher")
     page.goto(console_hub.url("/thu-tuc"))
@@ -175,8 +175,8 @@ def test_search_edit_and_abolish_one_procedure(
 
 
 def test_every_problem_the_importer_reports_has_its_vietnamese_text() -> None:
-    from commune.console.catalogue import MESSAGES
     from commune.console.content.procedure_preview import problem_text
+    from village.messages import MESSAGES  # the core's catalogue: kiosk, hub and console share it
     from village.procedures import PROBLEM_TEXTS, Problem
 
     assert [k for k in PROBLEM_TEXTS if f"problem_{k}" not in MESSAGES] == []

@@ -47,10 +47,14 @@ def test_procedure_paths_are_stable_and_safe() -> None:
 
 
 def test_fields_counts_and_recent_as_on_the_kiosk(tmp_path: Path) -> None:
-    from commune.site.model import FIELD_ORDER as SITE_FIELD_ORDER
-    from kiosk.content import FIELD_ORDER, KioskContent
+    import commune.site.model as site_model
+    import kiosk.content as kiosk_content
+    from kiosk.content import KioskContent
+    from village.procedures import ordering
 
-    assert SITE_FIELD_ORDER == FIELD_ORDER  # the hub may not import the kiosk: kept equal
+    # the hub may not import the kiosk: both order fields and names by the core's one rule
+    assert site_model.field_rank is kiosk_content.field_rank is ordering.field_rank
+    assert site_model.sort_name is kiosk_content.sort_name is ordering.sort_name
     store = ContentStore(tmp_path / "store")
     import_procedures(store, REPO / "media" / "procedures" / "thu-tuc-cap-xa.json")
     kiosk = KioskContent.from_snapshot(store.snapshot())

@@ -38,6 +38,65 @@ MESSAGES: dict[str, str] = {
     "config_not_utf8": "không phải văn bản UTF-8",
     "config_too_deep": "mảng hoặc bảng lồng nhau quá sâu",
     "config_long_int": "có số nguyên dài hơn 4.300 chữ số",
+    # importing procedures (village.procedures): the kiosk's 'village import procedures', the
+    # hub's 'village push procedures' and the console's preview say the importer's problems so
+    "import_rejected": "Tệp {file} bị từ chối, kho nội dung không thay đổi. Có {count} lỗi:",
+    "import_skipped": "Đã bỏ qua {count} dòng có lỗi:",
+    "import_ignored_columns": "Các cột không dùng đến: {columns}",
+    "import_problem_file": "  - {text}",
+    "import_problem_row": "  - {where} {row}, cột «{column}»: {text}",
+    "import_problem_row_only": "  - {where} {row}: {text}",
+    "problem_where_row": "dòng",
+    "problem_where_record": "mục",
+    "problem_unknown": "{text}",  # a kind this catalogue does not know yet: the importer's words
+    "problem_file_type": "không đọc được loại tệp «{value}»: dùng .csv, .xlsx hoặc .json",
+    "problem_file_unreadable": "không đọc được tệp: {value}",
+    "problem_xls": "tệp Excel kiểu cũ (.xls): xin lưu lại thành .xlsx",
+    "problem_xlsx_corrupt": "tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel ({value})",
+    "problem_zip_as_csv": "đây là tệp Excel, không phải CSV: xin đổi đuôi thành .xlsx",
+    "problem_utf16": "tệp mã hóa UTF-16: xin lưu lại dạng «CSV UTF-8»",
+    "problem_encoding": "tệp không phải mã UTF-8 ({value}): xin lưu lại dạng «CSV UTF-8»",
+    "problem_json_syntax": "tệp JSON sai cú pháp: {value}",
+    "problem_json_shape": "tệp JSON phải là một danh sách thủ tục",
+    "problem_no_header": "không thấy dòng tiêu đề có các cột thủ tục (Mã thủ tục, Tên thủ tục…)",
+    "problem_missing_column": "thiếu cột bắt buộc «{column}»",
+    "problem_duplicate_column": "cột «{column}» trùng với cột «{value}»",
+    "problem_no_rows": "tệp không có thủ tục nào",
+    "problem_not_object": 'không phải một thủ tục (cần dạng {{"code": …}})',
+    "problem_empty": "ô bắt buộc đang để trống",
+    "problem_bad_code": "mã thủ tục không hợp lệ «{value}»",
+    "problem_duplicate_code": "mã {value} bị trùng (cũng có ở {where} {other})",
+    "problem_bad_date": "ngày không hợp lệ «{value}» (viết 2024-07-01 hoặc 01/07/2024)",
+    "problem_bad_status": (
+        "trạng thái không rõ «{value}» (Mới, Sửa đổi, Thay thế, Bãi bỏ, Đang áp dụng)"
+    ),
+    "problem_bad_url": "địa chỉ web không hợp lệ «{value}» (phải bắt đầu bằng https://)",
+    "problem_bad_value": "giá trị phải là chữ hoặc danh sách chữ",
+    "problem_file_too_big": (
+        "tệp nặng {value} MB, quá {limit} MB (một danh sách thủ tục không bao giờ lớn thế)"
+    ),
+    "problem_too_many_rows": "tệp có hơn {limit} dòng (một danh sách thủ tục không dài thế)",
+    "problem_too_many_columns": "có hơn {limit} cột",
+    "problem_too_many_cells": "tệp có hơn {limit} ô",
+    "problem_xlsx_too_big": "phần «{value}» của tệp Excel giải nén ra hơn {limit} MB",
+    "problem_xlsx_bomb": (
+        "phần «{value}» của tệp Excel giải nén ra gấp hơn {limit} lần cỡ của nó (tệp độc hại?)"
+    ),
+    "problem_xlsx_parts": "tệp Excel có hơn {limit} phần bên trong",
+    "problem_xlsx_strings": "tệp Excel chứa hơn {limit} đoạn chữ khác nhau",
+    "problem_xlsx_unsafe": "tệp Excel chứa khai báo XML mà Excel không bao giờ ghi ({value})",
+    "problem_json_depth": "tệp JSON lồng nhau sâu hơn {limit} tầng",
+    "problem_json_number": "tệp JSON có một số dài hơn 4.300 chữ số",
+    "problem_invisible_only": "ô chỉ có ký tự vô hình (không thấy được)",
+    "problem_invisible_in_code": "mã thủ tục chứa ký tự vô hình {value}: xin gõ lại mã",
+    "problem_cell_too_long": "ô dài hơn {limit} ký tự",
+    "problem_text_too_long": "nội dung dài {value} ký tự, quá {limit} ký tự",
+    "problem_item_too_long": "mục thứ {other} dài {value} ký tự, quá {limit} ký tự",
+    "problem_too_many_items": "có hơn {limit} mục",
+    "problem_record_too_long": "cả thủ tục dài {value} ký tự, quá {limit} ký tự",
+    "problem_long_word": (
+        "có một «từ» dài hơn {limit} chữ cái ({value}…): văn bản thật không có từ nào dài thế"
+    ),
     "segment_imported": (
         "Đã thêm bài phát thanh «{title}» (mã {id}): {duration}, độ to {lufs:.1f} LUFS."
     ),

@@ -13,36 +13,13 @@ from dataclasses import dataclass, field
 
 from commune.site.source import SiteContent
 from village.library import slugify
-from village.procedures import Procedure, fold_key
+from village.procedures import Procedure
+from village.procedures.ordering import field_rank, sort_name
 from village.site_links import procedure_path
 
-FIELD_ORDER = (
-    "Hộ tịch",
-    "Chứng thực",
-    "Cư trú",
-    "Đất đai",
-    "Xây dựng",
-    "Hộ kinh doanh",
-    "Bảo trợ xã hội",
-    "Người có công",
-    "Nuôi con nuôi",
-    "Giải quyết khiếu nại",
-    "Tiếp công dân",
-    "Xử lý vi phạm hành chính",
-)
-_FIELD_RANK = {fold_key(name): rank for rank, name in enumerate(FIELD_ORDER)}
 FIELD_DIR = "linh-vuc"
 PER_FIELD_PAGE = 250  # procedures listed on one page of a field (keeps a page small)
 CHANGED = ("new", "amended")
-
-
-def sort_name(name: str) -> str:
-    """Names in alphabetical order, a leading "Thủ tục" not counted (as on the kiosk)."""
-    return fold_key(name).removeprefix("thu tuc ")
-
-
-def field_rank(name: str) -> tuple[int, str]:
-    return (_FIELD_RANK.get(fold_key(name), len(_FIELD_RANK)), name)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from commune.console.catalogue import MESSAGES, t
 from village.procedures import (
     COLUMN_BY_KEY,
     ImportReport,
@@ -24,6 +23,7 @@ from village.procedures import (
     ProcedureImportError,
     import_procedures,
 )
+from village.procedures.wording import problem_text, where_word
 from village.store import ContentStore
 
 KINDS = ("new", "amended", "replaced", "abolished", "unchanged")
@@ -77,22 +77,7 @@ class ProcedurePreview:
 
 
 def record_word(word: str) -> str:
-    return t("problem_where_record") if word == "record" else t("problem_where_row")
-
-
-def problem_text(problem: Problem, where: str) -> str:
-    """The importer's problem in staff words (its kind, value and limit, as it gave them);
-    a kind the catalogue does not know yet shows the importer's own text."""
-    if f"problem_{problem.kind}" not in MESSAGES:
-        return t("problem_unknown", text=problem.text)
-    return t(
-        f"problem_{problem.kind}",
-        where=where,
-        value=problem.value,
-        other=problem.other,
-        column=problem.column,
-        limit=f"{problem.limit:,}".replace(",", "."),
-    )
+    return where_word(word)
 
 
 def problem_lines(problems: list[Problem], where: str) -> list[ProblemLine]:
