@@ -147,7 +147,7 @@ class ContentApplier:
 
     def collect_garbage(self, keep: set[str], in_use: set[str]) -> list[str]:
         """Delete media neither the current version nor the broadcast on air uses."""
-        removed = []
+        removed: list[str] = []
         if not self.store.media_dir.is_dir():
             return removed
         for entry in self.store.media_dir.iterdir():

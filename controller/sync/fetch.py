@@ -52,8 +52,11 @@ def read_block_map(folder: Path, ref: MediaRef) -> bytearray:
 class PartialFile:
     """One file being downloaded."""
 
-    def __init__(self, folder: Path, ref: MediaRef) -> None:
+    def __init__(
+        self, folder: Path, ref: MediaRef, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ref = ref
+        self.monotonic = monotonic
         self.data_path = folder / f"{ref.sha256}.part"
         self.map_path = folder / f"{ref.sha256}.blocks"
         folder.mkdir(parents=True, exist_ok=True)
@@ -62,7 +65,7 @@ class PartialFile:
         if os.fstat(self.fd).st_size != ref.size:
             os.ftruncate(self.fd, ref.size)
         self.unflushed = 0
-        self.flushed_at = time.monotonic()
+        self.flushed_at = monotonic()
 
     @property
     def held(self) -> int:
@@ -91,7 +94,7 @@ class PartialFile:
             offset += written
         self.have[index] = 1
         self.unflushed += 1
-        if time.monotonic() - self.flushed_at > FLUSH_EVERY_S:
+        if self.monotonic() - self.flushed_at > FLUSH_EVERY_S:
             self.flush()
         return True
 
@@ -104,7 +107,7 @@ class PartialFile:
         saved = {"size": self.ref.size, "block_size": self.ref.block_size, "have": to_ranges(held)}
         atomic_write_bytes(self.map_path, json.dumps(saved).encode())
         self.unflushed = 0
-        self.flushed_at = time.monotonic()
+        self.flushed_at = self.monotonic()
 
     def verify_and_install(self, target: Path) -> bool:
         """Move the finished file to ``target`` if its SHA-256 matches; False otherwise."""
@@ -159,8 +162,10 @@ class Fetcher:
         unsubscribe: Callable[[str], None],
         request: Callable[[FetchRequest], bool],
         window: int = 16,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.folder = folder
+        self.monotonic = monotonic
         self.media_path = media_path
         self.subscribe = subscribe
         self.unsubscribe = unsubscribe
@@ -170,7 +175,7 @@ class Fetcher:
         self.current: PartialFile | None = None
         self.subscription: Outcome | None = None
         self.outstanding: dict[int, float] = {}
-        self.last_block = time.monotonic()
+        self.last_block = monotonic()
         self.attempts: dict[str, int] = {}
         self.failed: Refused | None = None
         self.total_bytes = 0
@@ -257,7 +262,7 @@ class Fetcher:
             return
         current.write(block.index, block.data)
         self.outstanding.pop(block.index, None)
-        self.last_block = self.last_received = time.monotonic()
+        self.last_block = self.last_received = self.monotonic()
 
     def tick(self, can_request: bool) -> None:
         """Open the next file, verify a finished one, and keep the request window full."""
@@ -275,9 +280,12 @@ class Fetcher:
             self.round += 1
             self.subscription = self.subscribe(current.ref.sha256)
             return
-        if not self.subscription.done:
-            return
-        now = time.monotonic()
+        if self.subscription.done:
+            self._request_more(current)
+
+    def _request_more(self, current: PartialFile) -> None:
+        """Ask for the missing blocks the window has room for (again, after a stall)."""
+        now = self.monotonic()
         if self.outstanding and now - self.last_block > STALL_S:
             log.info(
                 "media %s: no block for %.0f s, asking again", current.ref.sha256[:12], STALL_S
@@ -306,11 +314,11 @@ class Fetcher:
             self.queue.pop(0)
             self.finished_bytes += ref.size
             return
-        self.current = PartialFile(self.folder, ref)
-        self.opened_at = time.monotonic()
+        self.current = PartialFile(self.folder, ref, self.monotonic)
+        self.opened_at = self.monotonic()
         self.subscription = None
         self.outstanding.clear()
-        self.last_block = time.monotonic()
+        self.last_block = self.opened_at
         log.info(
             "fetching media %s: %d bytes, %d of %d blocks already held",
             ref.sha256[:12],

@@ -58,6 +58,18 @@ class InFlight:
 
 
 @dataclass
+class _Scan:
+    """One stream's part of a pump: the batch being filled and what came of it."""
+
+    stream: str
+    batch: list[dict[str, Any]] = field(default_factory=list)
+    size: int = 0
+    stopped: bool = False  # the window is full: the rest is only counted
+    sent: int = 0
+    pending: int = 0
+
+
+@dataclass
 class StreamState:
     watermarks: dict[str, int] = field(default_factory=dict)  # file name -> offset
     acked: set[str] = field(default_factory=set)  # ids acked beyond the watermarks
@@ -110,8 +122,10 @@ class LogUplink:
         state_path: Path,
         send: Callable[[LogBatch], bool],
         batch_records: int = 500,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.streams = {s.name: s for s in streams}
+        self.monotonic = monotonic
         self.state_path = state_path
         self.send = send
         self.batch_records = batch_records
@@ -180,60 +194,76 @@ class LogUplink:
         on a long backlog reads each record once. Without a cursor (after a start, or a
         failed send) reading starts at the watermark and skips what is in flight.
         """
-        now = time.monotonic()
+        now = self.monotonic()
         self._release(now)
-        sent = 0
         if can_send:
-            for key, flight in list(self.in_flight.items()):
-                if now - flight.sent_at > ACK_TIMEOUT_S and self.send(flight.batch):
-                    flight.sent_at = now
-                    log.info("log batch %s sent again (no ack)", key[:8])
+            self._resend_unacknowledged(now)
         flying = {r["id"] for f in self.in_flight.values() for r in f.batch.records}
         flying |= {rid for held in self.held.values() for rid in held}  # deferred by the hub
         pending = len(flying)
+        sent = 0
         for stream in self.streams.values():
-            state = self.state[stream.name]
-            cursor = self._cursors.setdefault(stream.name, {})
-            batch: list[dict[str, Any]] = []
-            size = 0
-            stopped = False
-            for path in self._files(stream):
-                offset = max(state.watermarks.get(path.name, 0), cursor.get(path.name, 0))
-                if stopped or not can_send:
-                    pending += _count_lines(path, offset)
-                    continue
-                for begin, end, raw in _lines(path, offset):
-                    rid, record = _record_id(raw)
-                    if rid is None or rid in state.acked or rid in flying:
-                        cursor[path.name] = end
-                        continue
-                    encoded = len(codec.encode(record))
-                    if encoded > MAX_BATCH_BYTES:
-                        log.error(
-                            "%s record %s too large to send (%d bytes): skipped",
-                            stream.name,
-                            rid,
-                            encoded,
-                        )
-                        state.acked.add(rid)
-                        cursor[path.name] = end
-                        continue
-                    full = len(batch) >= self.batch_records or size + encoded > MAX_BATCH_BYTES
-                    if batch and full:
-                        sent += self._send(stream.name, batch, now)
-                        batch, size = [], 0
-                    if len(self.in_flight) >= WINDOW:
-                        pending += _count_lines(path, begin)
-                        stopped = True
-                        break
-                    batch.append(record)
-                    size += encoded
-                    pending += 1
-                    cursor[path.name] = end
-            if batch:
-                sent += self._send(stream.name, batch, now)
+            scan = self._scan_stream(stream, can_send, flying, now)
+            sent += scan.sent
+            pending += scan.pending
         self.pending = pending
         return sent
+
+    def _resend_unacknowledged(self, now: float) -> None:
+        for key, flight in list(self.in_flight.items()):
+            if now - flight.sent_at > ACK_TIMEOUT_S and self.send(flight.batch):
+                flight.sent_at = now
+                log.info("log batch %s sent again (no ack)", key[:8])
+
+    def _scan_stream(self, stream: Stream, can_send: bool, flying: set[str], now: float) -> _Scan:
+        scan = _Scan(stream.name)
+        state = self.state[stream.name]
+        cursor = self._cursors.setdefault(stream.name, {})
+        for path in self._files(stream):
+            offset = max(state.watermarks.get(path.name, 0), cursor.get(path.name, 0))
+            if scan.stopped or not can_send:
+                scan.pending += _count_lines(path, offset)
+                continue
+            self._scan_file(path, offset, state, cursor, flying, scan, now)
+        if scan.batch:
+            scan.sent += self._send(stream.name, scan.batch, now)
+        return scan
+
+    def _scan_file(
+        self,
+        path: Path,
+        offset: int,
+        state: StreamState,
+        cursor: dict[str, int],
+        flying: set[str],
+        scan: _Scan,
+        now: float,
+    ) -> None:
+        for begin, end, raw in _lines(path, offset):
+            rid, record = _record_id(raw)
+            if rid is None or record is None or rid in state.acked or rid in flying:
+                cursor[path.name] = end
+                continue
+            encoded = len(codec.encode(record))
+            if encoded > MAX_BATCH_BYTES:
+                log.error(
+                    "%s record %s too large to send (%d bytes): skipped", scan.stream, rid, encoded
+                )
+                state.acked.add(rid)
+                cursor[path.name] = end
+                continue
+            full = len(scan.batch) >= self.batch_records or scan.size + encoded > MAX_BATCH_BYTES
+            if scan.batch and full:
+                scan.sent += self._send(scan.stream, scan.batch, now)
+                scan.batch, scan.size = [], 0
+            if len(self.in_flight) >= WINDOW:
+                scan.pending += _count_lines(path, begin)
+                scan.stopped = True
+                return
+            scan.batch.append(record)
+            scan.size += encoded
+            scan.pending += 1
+            cursor[path.name] = end
 
     def _send(self, stream: str, records: list[dict[str, Any]], now: float) -> bool:
         batch = LogBatch(stream, new_batch_id(), tuple(records))
@@ -249,7 +279,7 @@ class LogUplink:
     def resend_due(self) -> bool:
         """True if a batch in flight has waited too long for its ack, or deferred records
         may go up again."""
-        now = time.monotonic()
+        now = self.monotonic()
         if any(until <= now for held in self.held.values() for until in held.values()):
             return True
         return any(now - f.sent_at > ACK_TIMEOUT_S for f in self.in_flight.values())
@@ -267,7 +297,7 @@ class LogUplink:
                 flight.batch = LogBatch(flight.batch.stream, flight.batch.batch, remaining)
             else:
                 del self.in_flight[deferred.batch]
-        until = time.monotonic() + deferred.retry_after_s
+        until = self.monotonic() + deferred.retry_after_s
         for rid in ids:
             held[rid] = until
         log.warning(

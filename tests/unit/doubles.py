@@ -19,6 +19,7 @@ from controller.errors import AudioError
 from village.clock import Clock
 from village.plan import Policy, Priority
 from village.store import ContentStore
+from village.wire.mqtt import Outcome
 
 
 @dataclass
@@ -152,3 +153,20 @@ class RecordingHost:
 
     def now(self) -> dt.datetime:
         return self.clock.now()
+
+
+def answered(code: int = 0) -> Outcome:
+    """A publish or subscribe the broker has already answered with ``code``."""
+    outcome = Outcome()
+    outcome._set([code])
+    return outcome
+
+
+class FakeMonotonic:
+    """A monotonic clock the test moves by hand (``now.value += 5``)."""
+
+    def __init__(self, value: float = 1000.0) -> None:
+        self.value = value
+
+    def __call__(self) -> float:
+        return self.value
