@@ -181,7 +181,7 @@ class Broadcaster:
             "planned_end": iso(job.planned_end),
             "content_revision": job.content_revision,
         }
-        self.relay.on_guard_trip = lambda trip: self.stop(trip.reason())
+        self.relay.on_guard_trip = self._guard_tripped
         try:
             self.relay.on(record["id"])
             relay_on = self.clock.now()
@@ -227,6 +227,10 @@ class Broadcaster:
             late_s=round(max(0.0, late_s), 3),
         )
         return record
+
+    def _guard_tripped(self, trip: Trip) -> None:
+        """The relay guard switched the relay off (its maximum on-time): end the audio."""
+        self.stop(trip.reason())
 
     def _relay_event(self, event: PlayEvent) -> None:
         self.on_step(

@@ -418,7 +418,7 @@ class GuardServer:
         with contextlib.suppress(OSError):
             self._wake_w.send(b"x")
 
-    def serve(self, on_beat: Callable[[], None] = lambda: None, beat_s: float = 1.0) -> None:
+    def serve(self, on_beat: Callable[[], object] = lambda: None, beat_s: float = 1.0) -> None:
         """Until ``stop``; ``on_beat`` runs at least every ``beat_s`` (the watchdog)."""
         next_beat = 0.0
         while not self.stopping.is_set():

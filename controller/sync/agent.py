@@ -26,6 +26,7 @@ from controller.sync.apply import MB, ContentApplier
 from controller.sync.commands import CommandGate, CommandRefused, carry_out
 from controller.sync.fetch import Fetcher
 from controller.sync.host import DeviceHost
+from controller.sync.session import AgentSession, OpenSession
 from controller.sync.uplink import LogUplink, device_streams
 from village import __version__
 from village.config import Config
@@ -72,7 +73,9 @@ def _went_out(outcome: Outcome) -> bool:
 
 
 class DeviceAgent:
-    def __init__(self, config: Config, host: DeviceHost) -> None:
+    def __init__(
+        self, config: Config, host: DeviceHost, open_session: OpenSession = Session
+    ) -> None:
         mqtt = config.mqtt
         if not mqtt.hub_key:
             raise WireError(
@@ -89,7 +92,7 @@ class DeviceAgent:
         self.sync_dir = config.data_dir / "sync"
         self.max_manifest = mqtt.max_manifest_kb * 1024
         self.inbox: queue.Queue[tuple[str, Any]] = queue.Queue(INBOX)
-        self.command_inbox: queue.Queue[bytes] = queue.Queue(COMMAND_INBOX)
+        self.command_inbox: queue.Queue[bytes | None] = queue.Queue(COMMAND_INBOX)
         self.stopping = threading.Event()
         self.hub_online = False
         self.applier = ContentApplier(self.store, mqtt.disk_reserve_mb * MB)
@@ -122,7 +125,7 @@ class DeviceAgent:
         self._uplink_due = True
         self._threads: list[threading.Thread] = []
         status_topic = self.topics.device(self.device, "status")
-        self.session = Session(
+        self.session: AgentSession = open_session(
             device_endpoint(config),
             client_id=mqtt.username or self.device,
             clean_start=False,
@@ -169,6 +172,8 @@ class DeviceAgent:
 
     def stop(self) -> None:
         self.stopping.set()
+        with contextlib.suppress(queue.Full):
+            self.command_inbox.put_nowait(None)  # the command thread need not wait for one
         for thread in self._threads:
             thread.join(10)
         final = Message(
@@ -540,6 +545,8 @@ class DeviceAgent:
             try:
                 payload = self.command_inbox.get(timeout=0.5)
             except queue.Empty:
+                continue
+            if payload is None:  # stopping
                 continue
             try:
                 command = self.gate.admit(payload)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from controller.errors import AudioError
 from village.clock import Clock
 from village.plan import Policy, Priority
 from village.store import ContentStore
-from village.wire.mqtt import Outcome
+from village.wire.mqtt import Endpoint, Message, Outcome
 
 
 @dataclass
@@ -170,3 +171,83 @@ class FakeMonotonic:
 
     def __call__(self) -> float:
         return self.value
+
+
+class RecordingSession:
+    """A ``controller.sync.session.AgentSession``: every publish, subscription and close is
+    recorded; the test plays the broker, connecting it and delivering messages to the
+    agent's own callbacks as the network thread would."""
+
+    def __init__(self, endpoint: Endpoint, **options: Any) -> None:
+        self.endpoint = endpoint
+        self.options = options
+        self.on_message: Callable[[Message], None] = options["on_message"]
+        self.on_connect: Callable[[bool], None] = options["on_connect"]
+        self.on_disconnect: Callable[[str], None] = options["on_disconnect"]
+        self.published: list[Message] = []
+        self.subscribed: list[str] = []
+        self.unsubscribed: list[str] = []
+        self.started = False
+        self.final: Message | None = None
+        self.closed = False
+        self._connected = False
+        self._changed = threading.Condition()
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    def start(self) -> None:
+        self.started = True
+
+    def close(self, final: Message | None = None, timeout: float = 5.0) -> None:
+        self.final, self.closed, self._connected = final, True, False
+
+    def publish(
+        self,
+        topic: str,
+        payload: bytes,
+        *,
+        qos: int = 1,
+        retain: bool = False,
+        expiry_s: int | None = None,
+    ) -> Outcome:
+        if not self._connected:
+            return answered(-4)  # as paho: no connection
+        with self._changed:
+            self.published.append(Message(topic, payload, retain, qos))
+            self._changed.notify_all()
+        return answered()
+
+    def subscribe(self, filters: list[tuple[str, int]]) -> Outcome:
+        self.subscribed.extend(topic for topic, _ in filters)
+        return answered()
+
+    def unsubscribe(self, topics: list[str]) -> Outcome:
+        self.unsubscribed.extend(topics)
+        return answered()
+
+    # -- the test's side: the broker ---------------------------------------------------------
+
+    def connect(self, session_present: bool = False) -> None:
+        self._connected = True
+        self.on_connect(session_present)
+
+    def deliver(self, topic: str, payload: bytes, retained: bool = False) -> None:
+        self.on_message(Message(topic, payload, retained))
+
+    def wait_for(
+        self, topic: str, match: Callable[[Message], bool] = lambda m: True, timeout: float = 5.0
+    ) -> Message:
+        """The first message published on ``topic`` that ``match`` accepts."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = next((m for m in self.published if m.topic == topic and match(m)), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = sorted({m.topic for m in self.published})
+                    raise AssertionError(f"nothing published on {topic}; seen {seen}")
+                self._changed.wait(left)
