@@ -514,6 +514,12 @@ MESSAGES: dict[str, str] = {
     "site_search_fallback": (
         "Chọn lĩnh vực của thủ tục cần tìm để xem danh sách, hoặc hỏi cán bộ Bộ phận Một cửa."
     ),
+    # the search results, as the kiosk's search screen words them (kiosk/catalogue.py)
+    "site_search_found": "Tìm thấy {count} thủ tục",
+    "site_search_none": "Không tìm thấy thủ tục nào cho «{query}».",
+    "site_search_none_help": "Xin thử gõ từ khác, hoặc hỏi cán bộ Bộ phận Một cửa.",
+    "site_search_partial": "Có thể bạn cần…",
+    "site_search_only_partial": "Không có thủ tục nào khớp hết «{query}».",
     "site_built": (
         "Đã tạo trang công khai tại {out}: {pages} trang, {procedures} thủ tục "
         "({written} tệp ghi mới, {unchanged} giữ nguyên, {removed} xoá), {size} HTML, "

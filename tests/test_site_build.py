@@ -16,6 +16,7 @@ from commune.site.model import PER_FIELD_PAGE, SiteModel
 from commune.site.writer import MANIFEST
 from tests.site_helpers import (
     HOSTILE_CODE,
+    HOSTILE_NAME,
     KHAI_SINH,
     REPO,
     build,
@@ -190,9 +191,55 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
     assert (out / "logo-cua-cong.png").read_bytes() == b"portal's own file"
     # what every page shows changed: every page is made again, none is left behind
     renamed = build(store, out, tmp_path / "cache", office="UBND xã Tân Lập")
-    assert renamed.written == renamed.pages and renamed.unchanged == 2  # the two stylesheets
+    # unchanged: the two stylesheets, the search script and the search index
+    assert renamed.written == renamed.pages and renamed.unchanged == 4
     for page in html_pages(out):
         assert "UBND xã Tân Lập" in page.read_text(encoding="utf-8"), page
+
+
+def read_index(out: Path) -> dict:
+    text = (out / "assets" / "search-index.js").read_text(encoding="utf-8-sig")
+    assert text.startswith("window.VILLAGE_SEARCH_INDEX=") and text.endswith(";\n")
+    return json.loads(text.split("=", 1)[1].removesuffix(";\n"))
+
+
+def test_the_search_index_is_the_engines_and_made_again_only_when_it_must(
+    tmp_path: Path,
+) -> None:
+    from village.search import SearchEngine, Synonyms, shipped_synonyms_path
+
+    store = fill(tmp_path)
+    out = tmp_path / "site"
+    build(store, out)
+    data = read_index(out)
+    engine = SearchEngine(
+        content(store).procedures.values(), Synonyms.load(shipped_synonyms_path())
+    )
+    assert data["docs"]["codes"] == engine.codes  # in force only, in the kiosk's order
+    assert data["terms"] == engine.index.terms
+    assert [len(postings) > 0 for postings in data["postings"]] == [True] * len(engine.index.terms)
+    assert HOSTILE_NAME in data["docs"]["names"]  # as data: the script shows it as text
+    index = out / "assets" / "search-index.js"
+    inode = index.stat().st_ino
+    build(store, out, office="UBND xã Tân Lập")  # every page changes, the index does not
+    assert index.stat().st_ino == inode
+    rules = tmp_path / "synonyms.txt"
+    rules.write_text("lời trăn trối | trăng trối = di chúc\n", encoding="utf-8")
+    build(store, out, synonyms=rules)  # the kiosk's synonyms file changed: the index too
+    assert index.stat().st_ino != inode
+    phrases = [["loi", "tran", "troi"], ["trang", "troi"]]
+    assert read_index(out)["synonyms"] == [[phrases, [["di", "chuc"]], 1]]
+
+
+def test_the_search_results_speak_as_the_kiosk(tmp_path: Path) -> None:
+    from commune.catalogue import MESSAGES
+    from kiosk.catalogue import TEXTS
+
+    for name in ("found", "none", "none_help", "partial", "only_partial"):
+        assert MESSAGES[f"site_search_{name}"] == TEXTS[f"search_{name}"], name
+    store = fill(tmp_path)
+    build(store, tmp_path / "site")
+    assert read_index(tmp_path / "site")["texts"]["found"] == "Tìm thấy {count} thủ tục"
 
 
 def test_an_interrupted_build_is_redone_whole(tmp_path: Path) -> None:

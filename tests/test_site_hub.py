@@ -64,6 +64,15 @@ def test_the_hub_rebuilds_and_serves_its_public_site(
         page.reload()
         assert "Lệ phí 8.000 đồng" in page.locator("main").inner_text()
 
+        # the search, under the console's security headers, from the index built with it
+        box = page.locator("input[name=q]")
+        box.click()
+        box.press_sequentially("giay khai sinh")
+        page.locator("#goi-y a").first.wait_for()
+        assert page.locator("#goi-y a").first.inner_text() == "Đăng ký khai sinh"
+        script = page.request.get(hub_run.url("/cong-khai/assets/search-index.js"))
+        assert script.ok and script.headers["cache-control"] == "no-cache"
+
         # a conference staff recorded reaches the outreach page
         year = clock().year
         hub_run.hub.repository.add_conference(

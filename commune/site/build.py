@@ -9,7 +9,7 @@ as it is from any sub-folder of a web server and from ``file://``):
     cai-cach-hanh-chinh.html      outreach: schedule summary, segments, conferences, clips
     lich-phat-thanh.html          the year's broadcast schedule
     tim-kiem.html                 the search page (without JavaScript: the field list)
-    assets/                       site.css, print.css (and the search index and script)
+    assets/                       site.css, print.css, search.js, search-index.js
     am-thanh/, video/             segments compressed for phones, the kiosk's clips
 """
 
@@ -33,10 +33,12 @@ from commune.site.audio import Rendition, renditions
 from commune.site.model import FieldEntry, FieldPage, SiteModel
 from commune.site.qr import QrCache
 from commune.site.schedule import YearSchedule, year_schedule
+from commune.site.search_index import build_index, index_inputs
 from commune.site.source import SiteContent
 from commune.site.writer import SiteWriter
 from village.plan import Policy
 from village.procedures import Procedure
+from village.search import Synonyms, shipped_synonyms_path
 from village.site_links import procedure_url
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +46,7 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 PAGE_BUDGET = 150_000  # bytes of HTML a page may have (audio and images aside)
 FRAMING_TOPICS = ("jingle", "announcement")  # segments that frame a broadcast, not talks
+SEARCH_INDEX = "assets/search-index.js"
 
 # (section, attribute, always shown), in the kiosk's order (kiosk/screens/procedure.py)
 SECTIONS = (
@@ -71,6 +74,7 @@ class SiteOptions:
     base_url: str = ""
     cache_dir: Path | None = None
     audio: bool = True
+    synonyms: Path | None = None  # the kiosk's synonyms file (default: the shipped one)
 
 
 @dataclass
@@ -199,12 +203,12 @@ class SiteBuilder:
         }
         for entry in model.fields:
             for page in entry.pages:
-                pages[page.path] = ("", lambda e=entry, pg=page: self.field_page(e, pg))
+                pages[page.path] = ("", functools.partial(self.field_page, entry, page))
         for p in model.in_force:
-            pages[model.path_of(p)] = (self.inputs_of(p), lambda p=p: self.procedure(p))
+            pages[model.path_of(p)] = (self.inputs_of(p), functools.partial(self.procedure, p))
         for p in model.gone:
             path = model.path_of(p)
-            pages.setdefault(path, (self.inputs_of(p), lambda p=p: self.gone(p)))
+            pages.setdefault(path, (self.inputs_of(p), functools.partial(self.gone, p)))
         return pages
 
     def inputs_of(self, p: Procedure) -> str:
@@ -382,6 +386,17 @@ class SiteBuilder:
             self._scratch_dir = tempfile.TemporaryDirectory(prefix="village-site-")
         return Path(self._scratch_dir.name)
 
+    # -- search ----------------------------------------------------------------------------
+
+    def write_search_index(self, writer: SiteWriter) -> None:
+        """``assets/search-index.js``, made again only when what it is made from changed."""
+        synonyms = Synonyms.load(self.options.synonyms or shipped_synonyms_path())
+        procedures = list(self.content.procedures.values())  # the kiosk's order
+        inputs = index_inputs(procedures, synonyms, self.model.path_of)
+        if not writer.reuse(SEARCH_INDEX, inputs):
+            index = build_index(procedures, synonyms, self.model.path_of)
+            writer.write(SEARCH_INDEX, index, inputs)
+
     # -- the whole site --------------------------------------------------------------------
 
     def build(self, out: Path) -> BuildResult:
@@ -396,8 +411,9 @@ class SiteBuilder:
         started = time.perf_counter()
         writer = SiteWriter(out)
         writer.open()
-        for name in ("site.css", "print.css"):
+        for name in ("site.css", "print.css", "search.js"):
             writer.write(f"assets/{name}", (STATIC / name).read_bytes())
+        self.write_search_index(writer)
         self.prepare_media(writer)
         self.qr.prefetch([safe_link(p.online_url) for p in self.model.in_force])
         html_bytes = 0

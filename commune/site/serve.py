@@ -1,8 +1,9 @@
 """The hub's copy of the public site, served without login at ``/cong-khai/``.
 
 Plain files from ``HUB/site/`` (what ``SiteRebuilder`` keeps current). Hidden files (the
-build's manifest) are not served; pages are revalidated on every visit (``no-cache`` with
-the ETag Starlette sets), so a citizen sees a rebuilt page at once.
+build's manifest) are not served; pages and scripts are revalidated on every visit
+(``no-cache`` with the ETag Starlette sets), so a citizen sees a rebuilt page at once and
+its search answers from the index built with it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ PREFIX = "/cong-khai"
 
 
 class PublicSite:
-    """Static files, no hidden ones, HTML revalidated on each visit."""
+    """Static files, no hidden ones, HTML and scripts revalidated on each visit."""
 
     def __init__(self, folder: Path) -> None:
         self.files: ASGIApp = StaticFiles(directory=folder, html=True, check_dir=False)
@@ -31,10 +32,12 @@ class PublicSite:
             await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
             return
 
+        script = path.endswith(".js")  # the search index changes with the content
+
         async def revalidate(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers", []))
-                if headers.get(b"content-type", b"").startswith(b"text/html"):
+                if script or headers.get(b"content-type", b"").startswith(b"text/html"):
                     message["headers"] = [
                         *message.get("headers", []),
                         (b"cache-control", b"no-cache"),

@@ -11,6 +11,7 @@ from commune.catalogue import say
 from commune.site.build import SiteOptions
 from village.config import Config
 from village.plan import Policy
+from village.search import synonyms_path
 
 
 def office_name(config: Config) -> str:
@@ -35,4 +36,5 @@ def site_options(
         base_url=config.site.base_url,
         cache_dir=cache_dir,
         audio=audio,
+        synonyms=synonyms_path(config.kiosk.synonyms_file),
     )
