@@ -7,8 +7,6 @@ import datetime as dt
 import hmac
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 
 ISSUER = "Village"
 STEP_S = 30
@@ -23,6 +21,11 @@ def provisioning_uri(secret: str, name: str, commune: str) -> str:
 
 
 def qr_svg(text: str) -> str:
+    # loaded at enrolment only: qrcode brings Pillow (and Pillow NumPy), ~20 MB the hub
+    # would otherwise hold from its start
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return image.to_string(encoding="unicode")
 

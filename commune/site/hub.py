@@ -20,15 +20,16 @@ import zoneinfo
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commune.hubdata import HubData
-from commune.site.build import BuildResult, build_site
 from commune.site.errors import SiteError
-from commune.site.settings import site_options
-from commune.site.source import from_store
 from village.atomic import exclusive_lock
 from village.config import Config
 from village.errors import VillageError
+
+if TYPE_CHECKING:  # the build (Jinja, QR codes: Pillow, NumPy) loads in the child that runs it
+    from commune.site.build import BuildResult
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ def site_folder(hub_root: Path) -> Path:
 
 def build_hub_site(hub_root: Path, config: Config) -> BuildResult:
     """One build of the hub's site from its library and conferences, into ``HUB/site``."""
+    from commune.site.build import build_site
+    from commune.site.settings import site_options
+    from commune.site.source import from_store
+
     hub = HubData.open(hub_root)
     with exclusive_lock(hub.root / "run" / "site.lock"):
         content = from_store(hub.library, hub.repository.conferences())

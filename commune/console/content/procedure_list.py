@@ -15,11 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from village.procedures import Procedure, procedures_of
-from village.search import SearchEngine, Synonyms, synonyms_path
 from village.store import ContentStore
 from village.text import fold
+
+if TYPE_CHECKING:  # the engine (NumPy, ~15 MB) loads at the first search, not at the hub's start
+    from village.search import SearchEngine, Synonyms
 
 SHOWN = 200
 MAX_QUERY = 200
@@ -35,6 +38,8 @@ class Listing:
 
 @functools.lru_cache(maxsize=2)
 def _synonyms(path: str) -> Synonyms:
+    from village.search import Synonyms
+
     return Synonyms.load(path)
 
 
@@ -62,6 +67,8 @@ class _Engines:
             if held is not None and held[0] == revision:
                 return held[1]
             self._built = {}  # the old index goes before the new one is built
+            from village.search import SearchEngine
+
             engine = SearchEngine(procedures, _synonyms(synonyms))
             self._built = {library: (revision, engine)}  # one library per hub process
             return engine
@@ -82,6 +89,8 @@ def list_procedures(store: ContentStore, query: str, synonyms_file: str = "") ->
     if not query:
         every = _ordered(list(procedures.values()))
         return Listing(every[:SHOWN], len(every), "")
+    from village.search import synonyms_path
+
     engine = ENGINES.engine(
         store.data_dir,
         snapshot.revision,
