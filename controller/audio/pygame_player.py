@@ -15,10 +15,11 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import numpy as np
 import pygame
 
 from controller.audio.decoder import decode_frames
@@ -30,7 +31,7 @@ from controller.audio.player import (
     PlayResult,
     SegmentPlayed,
 )
-from controller.audio.stream import SegmentStream
+from controller.audio.stream import SegmentStream, Span
 from controller.errors import AudioError
 from controller.settings import AudioSettings
 
@@ -120,110 +121,149 @@ class PygamePlayer:
     ) -> PlayResult:
         if not self._open:
             self.open()
-        chunk_frames = int(self.rate * CHUNK_SECONDS)
         begin = max(start_at or self.now(), self.now())
+        stream = self._stream(items, begin, deadline)
+        result = PlayResult(segments=[SegmentPlayed(i.segment_id, i.title) for i in items])
+        chunks = stream.chunks()
+        queue = _Queue(pygame.mixer.Channel(0))
+        first = next(chunks, None)  # decoded ahead, so the start is punctual
+        upcoming = next(chunks, None) if first is not None else None
+        ready = [queue.sound(c) for c in (first, upcoming) if c is not None]
+        if not _sleep_until(begin, self.now, stop):
+            first = None
+            result.stopped = "stopped"
+        timeline = _Timeline(stream, items, result, self.rate, self.now(), on_event)
+        started = time.monotonic()
+        if first is None:
+            timeline.announce(0, final=True)
+        else:
+            queue.channel.play(ready[0])
+            if upcoming is not None:
+                queue.channel.queue(ready[1])
+                upcoming = next(chunks, None)
+            self._feed(queue, chunks, upcoming, timeline, stop, result, started)
+        queue.channel.stop()
+        result.cut_at_deadline = stream.cut
+        return result
+
+    def _stream(
+        self, items: Sequence[PlayItem], begin: dt.datetime, deadline: dt.datetime | None
+    ) -> SegmentStream:
         budget = None
         if deadline is not None:
             latency = self.settings.buffer / self.rate
             seconds = (deadline - begin).total_seconds() - latency
             budget = max(0, int(seconds * self.rate))
-        stream = SegmentStream(
+        return SegmentStream(
             items=items,
             rate=self.rate,
             channels=self.channels,
-            chunk_frames=chunk_frames,
+            chunk_frames=int(self.rate * CHUNK_SECONDS),
             decoder=decode_frames,
             budget_frames=budget,
             fade_frames=int(self.settings.fade_s * self.rate),
         )
-        result = PlayResult(segments=[SegmentPlayed(i.segment_id, i.title) for i in items])
-        chunks = stream.chunks()
-        channel = pygame.mixer.Channel(0)
-        keep: collections.deque = collections.deque(maxlen=4)  # sounds must outlive playback
 
-        def sound(chunk) -> pygame.mixer.Sound:
-            made = pygame.mixer.Sound(buffer=to_int16(chunk))
-            keep.append(made)
-            return made
-
-        first = next(chunks, None)  # decoded ahead, so the start is punctual
-        upcoming = next(chunks, None) if first is not None else None
-        ready = [sound(c) for c in (first, upcoming) if c is not None]
-        if not _sleep_until(begin, self.now, stop):
-            first = None
-            result.stopped = "stopped"
-        t0 = self.now()
-        started = time.monotonic()
-        if first is not None:
-            channel.play(ready[0])
-            if upcoming is not None:
-                channel.queue(ready[1])
-                upcoming = next(chunks, None)
-        announced: set[tuple[int, str]] = set()
-        announced_fade: set[str] = set()
-
-        def at(frame: int) -> dt.datetime:
-            return t0 + dt.timedelta(seconds=frame / self.rate)
-
-        def announce(up_to_frame: float, final: bool = False) -> None:
-            fade = stream.fade_begin
-            if fade is not None and fade <= up_to_frame and "fade" not in announced_fade:
-                announced_fade.add("fade")
-                on_event(PlayEvent("fade-out", "", "", at(fade), "slot end"))
-            for span in stream.spans:
-                item = items[span.index]
-                played = result.segments[span.index]
-                if (
-                    span.start is not None
-                    and span.start <= up_to_frame
-                    and (span.index, "start") not in announced
-                    and (span.end != span.start or not span.error)
-                ):
-                    announced.add((span.index, "start"))
-                    played.start = at(span.start)
-                    on_event(PlayEvent("segment-start", item.segment_id, item.title, played.start))
-                if (
-                    span.end is not None
-                    and (span.end <= up_to_frame or final)
-                    and (span.index, "end") not in announced
-                ):
-                    announced.add((span.index, "end"))
-                    end_frame = min(span.end, int(up_to_frame)) if final else span.end
-                    if played.start is not None:
-                        played.end = at(end_frame)
-                    played.complete = span.complete and end_frame >= span.end
-                    played.error = span.error
-                    kind = "segment-error" if span.error else "segment-end"
-                    on_event(
-                        PlayEvent(
-                            kind,
-                            item.segment_id,
-                            item.title,
-                            played.end or at(end_frame),
-                            span.error,
-                        )
-                    )
-
-        while first is not None:
+    def _feed(
+        self,
+        queue: _Queue,
+        chunks: Iterator[np.ndarray],
+        upcoming: np.ndarray | None,
+        timeline: _Timeline,
+        stop: threading.Event,
+        result: PlayResult,
+        started: float,
+    ) -> None:
+        """Keep the channel's queue filled until the stream ends or ``stop`` is set."""
+        channel = queue.channel
+        while True:
             elapsed_frames = (time.monotonic() - started) * self.rate
             if stop.is_set():
                 channel.fadeout(STOP_FADE_MS)
                 time.sleep(STOP_FADE_MS / 1000)
                 result.stopped = "stopped"
-                elapsed_frames = (time.monotonic() - started) * self.rate
-                announce(elapsed_frames, final=True)
-                break
+                timeline.announce((time.monotonic() - started) * self.rate, final=True)
+                return
             if upcoming is not None and channel.get_queue() is None:
-                channel.queue(sound(upcoming))
+                channel.queue(queue.sound(upcoming))
                 upcoming = next(chunks, None)
                 continue
             if upcoming is None and not channel.get_busy():
-                announce(float(stream.produced), final=True)
-                break
-            announce(elapsed_frames)
+                timeline.announce(float(timeline.stream.produced), final=True)
+                return
+            timeline.announce(elapsed_frames)
             time.sleep(POLL_SECONDS)
-        else:
-            announce(0, final=True)
-        channel.stop()
-        result.cut_at_deadline = stream.cut
-        return result
+
+
+class _Queue:
+    """One mixer channel and the last sounds queued on it (they must outlive playback)."""
+
+    def __init__(self, channel: pygame.mixer.Channel) -> None:
+        self.channel = channel
+        self._keep: collections.deque[pygame.mixer.Sound] = collections.deque(maxlen=4)
+
+    def sound(self, chunk: np.ndarray) -> pygame.mixer.Sound:
+        made = pygame.mixer.Sound(buffer=to_int16(chunk))
+        self._keep.append(made)
+        return made
+
+
+class _Timeline:
+    """Announces, as the audio gets there, where each segment starts and ends and where
+    the fade-out begins; fills in the result's segments."""
+
+    def __init__(
+        self,
+        stream: SegmentStream,
+        items: Sequence[PlayItem],
+        result: PlayResult,
+        rate: int,
+        t0: dt.datetime,
+        on_event: EventSink,
+    ) -> None:
+        self.stream = stream
+        self.items = items
+        self.result = result
+        self.rate = rate
+        self.t0 = t0
+        self.on_event = on_event
+        self.announced: set[tuple[int, str]] = set()
+        self.faded = False
+
+    def at(self, frame: float) -> dt.datetime:
+        return self.t0 + dt.timedelta(seconds=frame / self.rate)
+
+    def announce(self, up_to_frame: float, final: bool = False) -> None:
+        fade = self.stream.fade_begin
+        if fade is not None and fade <= up_to_frame and not self.faded:
+            self.faded = True
+            self.on_event(PlayEvent("fade-out", "", "", self.at(fade), "slot end"))
+        for span in self.stream.spans:
+            self._start(span, up_to_frame)
+            self._end(span, up_to_frame, final)
+
+    def _start(self, span: Span, up_to_frame: float) -> None:
+        if span.start is None or span.start > up_to_frame:
+            return
+        if (span.index, "start") in self.announced or (span.end == span.start and span.error):
+            return
+        self.announced.add((span.index, "start"))
+        item, played = self.items[span.index], self.result.segments[span.index]
+        played.start = self.at(span.start)
+        self.on_event(PlayEvent("segment-start", item.segment_id, item.title, played.start))
+
+    def _end(self, span: Span, up_to_frame: float, final: bool) -> None:
+        if span.end is None or not (span.end <= up_to_frame or final):
+            return
+        if (span.index, "end") in self.announced:
+            return
+        self.announced.add((span.index, "end"))
+        item, played = self.items[span.index], self.result.segments[span.index]
+        end_frame = min(span.end, int(up_to_frame)) if final else span.end
+        if played.start is not None:
+            played.end = self.at(end_frame)
+        played.complete = span.complete and end_frame >= span.end
+        played.error = span.error
+        kind = "segment-error" if span.error else "segment-end"
+        when = played.end or self.at(end_frame)
+        self.on_event(PlayEvent(kind, item.segment_id, item.title, when, span.error))
