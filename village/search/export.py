@@ -103,14 +103,12 @@ def constants() -> dict[str, object]:
 def _posting(term: str, postings: index.Postings, idf: float) -> Posting:
     """Which class each weight is: the engine stored ``float32(class weight × idf)``."""
     ids, weights, in_name = postings
-    expected = [np.float32(w * idf) for w in CLASS_WEIGHTS]
-    classes: list[int] = []
-    for weight, named in zip(weights.tolist(), in_name.tolist(), strict=True):
-        found = [c for c, value in enumerate(expected) if np.float32(weight) == value]
-        if not found or (found[0] == NAME) != bool(named):
-            raise ExportError(f"the weight of {term!r} is not a class weight times its rarity")
-        classes.append(found[0])
-    return Posting(ids.tolist(), classes)
+    classes = np.full(len(ids), -1, dtype=np.int8)
+    for kind in reversed(range(len(CLASS_WEIGHTS))):  # the first class that fits
+        classes[weights == np.float32(CLASS_WEIGHTS[kind] * idf)] = kind
+    if (classes < 0).any() or ((classes == NAME) != (in_name > 0)).any():
+        raise ExportError(f"the weights of {term!r} are not class weights times its rarity")
+    return Posting(ids.tolist(), classes.tolist())
 
 
 def index_tables(search: SearchEngine) -> IndexTables:
