@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -115,7 +116,7 @@ def child_bare() -> None:
             return Label(text="Tra cứu thủ tục hành chính", font_size=40)
 
     app = Bare()
-    done = {}
+    done: dict[str, Any] = {}
 
     def on_flip(*_: object) -> None:
         if not done:

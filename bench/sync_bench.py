@@ -435,6 +435,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
                 )  # fmt: skip
             )
         for process in swarms:
+            assert process.stdout is not None
             assert process.stdout.readline().strip() == "ready"
         wait_for(
             lambda: sum(r.online for r in rig.hub.repository.devices()) == args.devices,
@@ -474,7 +475,7 @@ def bench_fanout(args: argparse.Namespace) -> dict:
         hwm = rss_mb(hub.pid, "VmHWM")
     finally:
         for process in swarms:
-            if process.poll() is None:
+            if process.poll() is None and process.stdin is not None:
                 process.stdin.close()
         for process in swarms:
             process.wait(60)
@@ -514,7 +515,6 @@ def hostile(args: argparse.Namespace) -> None:
     ``--records N``: N play-log records in batches as large as the protocol allows (QoS 1),
     then waits for the hub's answer to every batch.
     """
-    from village.wire import codec
     from village.wire.mqtt import Endpoint, Session
 
     info = json.loads(args.rig)
@@ -553,82 +553,108 @@ def hostile(args: argparse.Namespace) -> None:
     ).wait()
     result: dict[str, Any] = {"device": args.device}
     if args.fetches:
-        wait_for(lambda: manifest.get("media"), 20, "the hostile device's manifest")
-        media = manifest["media"][0]
-        sha, blocks = media["sha256"], -(-media["size"] // media["block_size"])
-        fetch_topic = topics.device(args.device, "fetch")
-        try:  # where blocks go: a hub of before knows only the shared topic
-            from village.wire.blocks import DELIVER_DEVICE as deliver
-        except ImportError:
-            deliver = ""
-        payloads = []
-        for i in range(args.fetches):
-            fetch = {"type": "fetch", "sha256": sha, "block_size": media["block_size"],
-                     "ranges": [[0, blocks]], "round": i + 1}  # fmt: skip
-            if i % 2:  # every other one: another block size, and every block it allows
-                fetch.update(block_size=BLOCK_SIZES[i % len(BLOCK_SIZES)], ranges=[[0, 256]])
-            if deliver:
-                fetch["deliver"] = deliver
-            payloads.append(codec.encode(fetch))
-        print("ready", flush=True)
-        sys.stdin.readline()
-        start = time.monotonic()
-        for payload in payloads:
-            session.publish(fetch_topic, payload, qos=0)
-        sent_s = time.monotonic() - start
-        received["last"] = time.monotonic()
-        while time.monotonic() - received["last"] < args.quiet:
-            time.sleep(0.1)
-        result.update(
-            fetches=args.fetches,
-            fetch_bytes=sum(len(p) for p in payloads),
-            publish_s=round(sent_s, 3),
-            blocks_received=received["blocks"],
-            block_bytes_received=received["bytes"],
-            seconds_until_quiet=round(received["last"] - start, 2),
-        )
+        result.update(_flood_fetches(args, session, topics, manifest, received))
     if args.records:
-        log_topic = topics.device(args.device, "log")
-        day = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        batches: list[bytes] = []
-        records: list[dict[str, Any]] = []
-        size = 0
-        for i in range(args.records):
-            record = broadcast_record(i % 144, day, device=args.device)
-            record["slot"] = f"tin-gia@{i:08d}"  # a slot no plan holds
-            record["trigger"] = "manual"
-            encoded = len(codec.encode(record))
-            if len(records) == 1000 or size + encoded > 250 * 1024:  # what a batch may hold
-                batches.append(_log_batch(records))
-                records, size = [], 0
-            records.append(record)
-            size += encoded
-        if records:
-            batches.append(_log_batch(records))
-        print("ready", flush=True)
-        sys.stdin.readline()
-        start = time.monotonic()
-        outcomes = [session.publish(log_topic, b, qos=1) for b in batches]
-        for outcome in outcomes:
-            outcome.wait(60)
-
-        def acks() -> int:
-            with lock:
-                return sum(1 for a in answers if a.get("type") == "ack")
-
-        wait_for(lambda: acks() >= len(batches), 120, "an ack of every batch", 0.01)
-        elapsed = time.monotonic() - start
-        acked = sum(len(a.get("ids", [])) for a in answers if a.get("type") == "ack")
-        result.update(
-            records=args.records,
-            batches=len(batches),
-            log_bytes=sum(len(b) for b in batches),
-            seconds_until_every_batch_answered=round(elapsed, 2),
-            records_acked=acked,
-            answers_by_type=dict(collections.Counter(str(a.get("type")) for a in answers)),
-        )
+        result.update(_flood_records(args, session, topics, answers, lock))
     session.close()
     print(json.dumps(result), flush=True)
+
+
+def _flood_fetches(
+    args: argparse.Namespace,
+    session: Any,
+    topics: CommuneTopics,
+    manifest: dict[str, Any],
+    received: dict[str, Any],
+) -> dict[str, Any]:
+    """``--fetches``: the block requests, sent as fast as the session takes them."""
+    from village.wire import codec
+
+    wait_for(lambda: manifest.get("media"), 20, "the hostile device's manifest")
+    media = manifest["media"][0]
+    sha, blocks = media["sha256"], -(-media["size"] // media["block_size"])
+    fetch_topic = topics.device(args.device, "fetch")
+    try:  # where blocks go: a hub of before knows only the shared topic
+        from village.wire.blocks import DELIVER_DEVICE as deliver
+    except ImportError:
+        deliver = ""
+    payloads = []
+    for i in range(args.fetches):
+        fetch = {"type": "fetch", "sha256": sha, "block_size": media["block_size"],
+                 "ranges": [[0, blocks]], "round": i + 1}  # fmt: skip
+        if i % 2:  # every other one: another block size, and every block it allows
+            fetch.update(block_size=BLOCK_SIZES[i % len(BLOCK_SIZES)], ranges=[[0, 256]])
+        if deliver:
+            fetch["deliver"] = deliver
+        payloads.append(codec.encode(fetch))
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.monotonic()
+    for payload in payloads:
+        session.publish(fetch_topic, payload, qos=0)
+    sent_s = time.monotonic() - start
+    received["last"] = time.monotonic()
+    while time.monotonic() - received["last"] < args.quiet:
+        time.sleep(0.1)
+    return dict(
+        fetches=args.fetches,
+        fetch_bytes=sum(len(p) for p in payloads),
+        publish_s=round(sent_s, 3),
+        blocks_received=received["blocks"],
+        block_bytes_received=received["bytes"],
+        seconds_until_quiet=round(received["last"] - start, 2),
+    )
+
+
+def _flood_records(
+    args: argparse.Namespace,
+    session: Any,
+    topics: CommuneTopics,
+    answers: list[dict[str, Any]],
+    lock: threading.Lock,
+) -> dict[str, Any]:
+    """``--records``: the play-log batches, then the hub's answer to every one."""
+    from village.wire import codec
+
+    log_topic = topics.device(args.device, "log")
+    day = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    batches: list[bytes] = []
+    records: list[dict[str, Any]] = []
+    size = 0
+    for i in range(args.records):
+        record = broadcast_record(i % 144, day, device=args.device)
+        record["slot"] = f"tin-gia@{i:08d}"  # a slot no plan holds
+        record["trigger"] = "manual"
+        encoded = len(codec.encode(record))
+        if len(records) == 1000 or size + encoded > 250 * 1024:  # what a batch may hold
+            batches.append(_log_batch(records))
+            records, size = [], 0
+        records.append(record)
+        size += encoded
+    if records:
+        batches.append(_log_batch(records))
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.monotonic()
+    outcomes = [session.publish(log_topic, b, qos=1) for b in batches]
+    for outcome in outcomes:
+        outcome.wait(60)
+
+    def acks() -> int:
+        with lock:
+            return sum(1 for a in answers if a.get("type") == "ack")
+
+    wait_for(lambda: acks() >= len(batches), 120, "an ack of every batch", 0.01)
+    elapsed = time.monotonic() - start
+    acked = sum(len(a.get("ids", [])) for a in answers if a.get("type") == "ack")
+    return dict(
+        records=args.records,
+        batches=len(batches),
+        log_bytes=sum(len(b) for b in batches),
+        seconds_until_every_batch_answered=round(elapsed, 2),
+        records_acked=acked,
+        answers_by_type=dict(collections.Counter(str(a.get("type")) for a in answers)),
+    )
 
 
 def _log_batch(records: list[dict[str, Any]]) -> bytes:
@@ -646,6 +672,7 @@ def _hostile_process(rig: Rig, device: str, *extra: str) -> subprocess.Popen:
          *extra],
         cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
+    assert process.stdout is not None
     line = process.stdout.readline().strip()
     if line != "ready":
         raise SystemExit(f"the hostile device did not start: {line!r}")
@@ -722,6 +749,7 @@ def bench_flood(args: argparse.Namespace) -> dict:
         # 1. amplification: a thousand requests, and what the hub published for them
         attacker = _hostile_process(rig, "dev-evil", "--fetches", str(args.fetches))
         watch = CpuWatch(hub.pid)
+        assert attacker.stdin is not None
         attacker.stdin.write("go\n")
         attacker.stdin.flush()
         result["amplification"] = {**_hostile_result(attacker), **watch.until_idle()}
@@ -729,6 +757,7 @@ def bench_flood(args: argparse.Namespace) -> dict:
         # 2. a burst of ten thousand while another device receives a push
         attacker = _hostile_process(rig, "dev-evil", "--fetches", str(args.burst), "--quiet", "3")
         watch = CpuWatch(hub.pid)
+        assert attacker.stdin is not None
         attacker.stdin.write("go\n")
         attacker.stdin.flush()
         time.sleep(0.2)  # the flood is on
@@ -767,6 +796,7 @@ def bench_logflood(args: argparse.Namespace) -> dict:
         before = _db_bytes(rig.hub)
         attacker = _hostile_process(rig, "dev-evil", "--records", str(args.records))
         watch = CpuWatch(hub.pid)
+        assert attacker.stdin is not None
         attacker.stdin.write("go\n")
         attacker.stdin.flush()
         flood = _hostile_result(attacker)

@@ -259,7 +259,7 @@ def _target(weeks: list[tuple[Week, int]], slots: list[Slot], devices: int) -> T
 def _segments(records: list[Mapping[str, Any]], titles: Mapping[str, str]) -> list[SegmentCount]:
     plays: Counter[str] = Counter()
     complete: Counter[str] = Counter()
-    audio: Counter[str] = Counter()
+    audio: defaultdict[str, float] = defaultdict(float)
     named: dict[str, str] = {}
     for record in records:
         for segment in record.get("segments") or []:
@@ -274,6 +274,74 @@ def _segments(records: list[Mapping[str, Any]], titles: Mapping[str, str]) -> li
         (SegmentCount(k, named[k], plays[k], complete[k], audio[k]) for k in plays),
         key=lambda c: (-c.plays, -c.complete, c.title, c.id),
     )
+
+
+def _record_key(record: dict[str, Any]) -> tuple[str, str]:
+    return (str(record.get("device", "")), str(record.get("slot") or ""))
+
+
+def _best_records(
+    in_period: list[tuple[dt.datetime, dict[str, Any]]], planned_keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The best record of each planned session: aired over partial over missed."""
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, record in in_period:
+        key = _record_key(record)
+        if key in planned_keys:
+            held = best.get(key)
+            if held is None or RANK.get(str(record.get("outcome")), 0) > RANK.get(
+                str(held.get("outcome")), 0
+            ):
+                best[key] = record
+    return best
+
+
+def _without_record(
+    slots: dict[str, list[Slot]],
+    best: dict[tuple[str, str], dict[str, Any]],
+    zone: dt.tzinfo,
+) -> list[Session]:
+    """The planned sessions no device reported on."""
+    return [
+        Session(
+            device=device,
+            start=slot.start.astimezone(zone),
+            title=slot.title,
+            plan=slot.plan_id,
+            slot=slot.key,
+            priority=slot.priority.label,
+            trigger="schedule",
+            outcome=NO_RECORD,
+            reason="",
+            audio_s=0.0,
+            planned=True,
+        )
+        for device, found in slots.items()
+        for slot in found
+        if (device, slot.key) not in best
+    ]
+
+
+def _week_figures(
+    sessions: list[Session],
+    slots: dict[str, list[Slot]],
+    weeks: list[Week],
+    zone: dt.tzinfo,
+) -> list[WeekFigures]:
+    """Each week's tally, a planned session counted in the week its plan put it in."""
+    week_of = planned_weeks(slots, weeks, zone)
+    planned_per_week = Counter(
+        week_of.get((d, s.key)) or week_key(s.start.astimezone(zone).date())
+        for d, found in slots.items()
+        for s in found
+    )
+    by_week: defaultdict[str, list[Session]] = defaultdict(list)
+    for session in sessions:
+        week = week_of.get((session.device, session.slot)) if session.planned else None
+        by_week[week or week_key(session.start.date())].append(session)
+    return [
+        WeekFigures(week, _tally(by_week[week.key], planned_per_week[week.key])) for week in weeks
+    ]
 
 
 def broadcasts(
@@ -296,60 +364,20 @@ def broadcasts(
     slots: dict[str, list[Slot]] = {
         device: device_slots(state, period, policy, until) for device, state in states.items()
     }
-    planned_keys = {(d, s.key) for d, found in slots.items() for s in found}
-    # the best record of each planned session: aired over partial over missed
-    best: dict[tuple[str, str], dict[str, Any]] = {}
-    for _, record in in_period:
-        key = (str(record.get("device", "")), str(record.get("slot") or ""))
-        if key in planned_keys:
-            held = best.get(key)
-            if held is None or RANK.get(record.get("outcome"), 0) > RANK.get(
-                held.get("outcome"), 0
-            ):
-                best[key] = record
+    best = _best_records(in_period, {(d, s.key) for d, found in slots.items() for s in found})
     sessions: list[Session] = []
     for start, record in in_period:
-        held = best.get((str(record.get("device", "")), str(record.get("slot") or "")))
+        held = best.get(_record_key(record))
         duplicate = held is not None and held is not record
         sessions.append(_session(record, start, planned=held is record, duplicate=duplicate))
-    for device, found in slots.items():
-        for slot in found:
-            if (device, slot.key) not in best:
-                sessions.append(
-                    Session(
-                        device=device,
-                        start=slot.start.astimezone(zone),
-                        title=slot.title,
-                        plan=slot.plan_id,
-                        slot=slot.key,
-                        priority=slot.priority.label,
-                        trigger="schedule",
-                        outcome=NO_RECORD,
-                        reason="",
-                        audio_s=0.0,
-                        planned=True,
-                    )
-                )
+    sessions += _without_record(slots, best, zone)
     sessions.sort(key=lambda s: (s.start, s.device, s.record_id))
     all_slots = [s for found in slots.values() for s in found]
-    weeks = period.weeks()
-    week_of = planned_weeks(slots, weeks, zone)
-    planned_per_week = Counter(
-        week_of.get((d, s.key)) or week_key(s.start.astimezone(zone).date())
-        for d, found in slots.items()
-        for s in found
-    )
-    by_week: defaultdict[str, list[Session]] = defaultdict(list)
-    for session in sessions:
-        week = week_of.get((session.device, session.slot)) if session.planned else None
-        by_week[week or week_key(session.start.date())].append(session)
-    week_figures = [
-        WeekFigures(week, _tally(by_week[week.key], planned_per_week[week.key])) for week in weeks
-    ]
+    week_figures = _week_figures(sessions, slots, period.weeks(), zone)
     titles: dict[str, str] = {}
     for state in states.values():
-        for key, record in state.items["segments"].items():
-            titles.setdefault(key, str(record.get("title") or key))
+        for segment_id, record in state.items["segments"].items():
+            titles.setdefault(segment_id, str(record.get("title") or segment_id))
     planned_devices = [d for d, found in slots.items() if found]
     return Broadcasts(
         devices=sorted(set(planned_devices) | {s.device for s in sessions if s.record_id}),
