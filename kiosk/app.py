@@ -421,6 +421,8 @@ class KioskApp(App):
             return
         self._release_memory_soon()
         screen = self.current_screen()
+        if screen is None:
+            return
         if self.current_screen_name == "procedure":
             code = screen.code
             procedure = content.procedure(code)

@@ -80,5 +80,5 @@ def drop_text_surfaces() -> bool:
         return pixels
 
     render_end.drops_surface = True  # type: ignore[attr-defined]
-    LabelSDL2._render_end = render_end  # type: ignore[method-assign]
+    LabelSDL2._render_end = render_end
     return True

@@ -92,7 +92,7 @@ class ConsoleHub(HubRun):
         app = build_app(self.console, self.extra_routes)
         self.service = ConsoleService(ConsoleServer(app, self.config.console))
         daemon.services.append(self.service)
-        self.daemon = daemon  # type: ignore[assignment] # HubRun declares it None until started
+        self.daemon = daemon
         daemon.start()
         assert not self.service.failed, "the console did not start"
         wait_until(lambda: daemon.session.connected, 10, "the hub to connect")

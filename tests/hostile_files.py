@@ -110,7 +110,7 @@ def workbook_parts(rows: Sequence[Sequence[object]] = (HEADERS, ROW)) -> dict[st
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     for row in rows:
         sheet.append(list(row))
     buffer = io.BytesIO()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ class Fixture:
         ]
 
 
-def _segments(start: dt.datetime, parts: list[tuple[str, float]], cut: int = -1) -> list[dict]:
+def _segments(start: dt.datetime, parts: Sequence[tuple[str, float]], cut: int = -1) -> list[dict]:
     """Segments played back to back from ``start``; the one at index ``cut`` is incomplete."""
     out = []
     at = start + dt.timedelta(seconds=3)
@@ -86,7 +87,7 @@ def broadcast(
     plan_id: str = "",
     device: str = "pi-01",
     reason: str = "",
-    parts: list[tuple[str, float]] | None = None,
+    parts: Sequence[tuple[str, float]] | None = None,
     cut: int = -1,
     title: str = "Tuyên truyền cải cách hành chính",
     priority: str = "ordinary",
@@ -133,7 +134,7 @@ def usage(device: str, day: str, **counts: Any) -> dict[str, Any]:
     }
 
 
-def feedback(device: str, day: str, rating: int, reasons: list[str] = ()) -> dict[str, Any]:
+def feedback(device: str, day: str, rating: int, reasons: Sequence[str] = ()) -> dict[str, Any]:
     return {
         "id": uuid.uuid4().hex,
         "type": "feedback",

@@ -171,7 +171,7 @@ class HubRun:
             hub={"data": str(folder), "block_kb": 16, **hub},
         )
         self.events: list[tuple[str, dict]] = []
-        self.daemon = None
+        self.daemon: Any = None  # the HubDaemon once started
 
     @property
     def key_text(self) -> str:

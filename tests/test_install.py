@@ -11,7 +11,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from install_helpers import (
+
+from tests.install_helpers import (
     INSTALL,
     REPO,
     SEEDED_GROUPS,
@@ -55,11 +56,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_pi_layout_owners_and_modes(pi: tuple[Path, str]) -> None:
     root, output = pi
     uid, gid = ids(root, "village")
-    village_gid = int(account(root, "group", "village")[2])
+    village_group = account(root, "group", "village")
+    assert village_group is not None
+    village_gid = int(village_group[2])
     assert gid == village_gid
 
     # the user: a system account with no login, home on the data folder, created in the root
     user = account(root, "passwd", "village")
+    assert user is not None
     assert uid < 1000 and user[5] == "/var/lib/village" and user[6] == "/usr/sbin/nologin"
     assert account(Path("/"), "passwd", "village") is None, "the host's users were changed"
     for group in PI_GROUPS:

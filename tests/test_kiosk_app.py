@@ -396,7 +396,7 @@ def scenario_memory(ui):
     screen = app.manager.get_screen("procedure")
     codes = [p.code for entries in app.content.by_field.values() for p in entries]
     seen: set[int] = set()
-    most: collections.Counter = collections.Counter()
+    most: collections.Counter[str] = collections.Counter()
     for code in codes * 2:
         assert app.show("procedure", code)
         yield 0.05

@@ -271,7 +271,7 @@ def test_watcher_sees_imports_and_survives_a_corrupt_store(tmp_path: Path) -> No
     )
     import_procedures(store, extra)
     assert watcher.poll()
-    assert watcher.content.revision == first.revision + 1
+    assert watcher.content is not None and watcher.content.revision == first.revision + 1
     assert changes == [first.revision, first.revision + 1]
     store.path.write_text('{"procedures": {"1": ', encoding="utf-8")  # a broken copy
     assert not watcher.poll()

@@ -4,6 +4,7 @@ flat names; the core imports no app."""
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from importlib.metadata import EntryPoint
@@ -24,9 +25,14 @@ def register_logs_again(registry) -> None:  # another app that also wants 'villa
 
 
 def register_hub_logs_again(registry) -> None:  # and one that wants 'village hub logs'
-    registry.group("hub", registry.commands.choices["hub"]._subparsers._group_actions[0]).command(
-        "logs", lambda args, config: 0, "someone else's hub logs"
-    )
+    hub = registry.commands.choices["hub"]
+    [subcommands] = [a for a in hub._actions if isinstance(a, argparse._SubParsersAction)]
+    registry.group("hub", subcommands).command("logs", lambda a, c: 0, "someone else's hub logs")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return action.choices
 
 
 def _entry(name: str, value: str) -> EntryPoint:
@@ -40,7 +46,7 @@ def test_every_app_registers_its_commands_through_the_entry_point_group() -> Non
     names = {entry.name for entry in command_entry_points()}
     assert {"controller", "demo", "kiosk", "commune", "provision"} <= names
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices
+    commands = _subcommands(parser)
     for command in ("controller", "kiosk", "search", "hub", "broker", "site", "demo", "provision"):
         assert command in commands
 
@@ -73,7 +79,7 @@ def test_an_app_that_is_not_installed_adds_nothing() -> None:
         _entry("absent", "village_absent_app.cli:register"),
     ]
     parser = build_parser(entries)
-    assert "kiosk" in parser._subparsers._group_actions[0].choices
+    assert "kiosk" in _subcommands(parser)
 
 
 def test_hub_commands_are_grouped_and_the_old_names_still_work(tmp_path: Path) -> None:

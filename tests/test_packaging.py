@@ -51,7 +51,7 @@ def _declared() -> tuple[list[str], dict[str, list[str]]]:
             for name in names:
                 assert isinstance(name, ast.Name)
                 items += lists[name.id]
-        extras[key.value] = items
+        extras[str(key.value)] = items
     return required, extras
 
 

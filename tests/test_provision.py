@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from install_helpers import Broker, hub_with_broker
 
+from tests.install_helpers import Broker, hub_with_broker
 from village import cli
 from village.config import load_config
 

@@ -303,4 +303,5 @@ def test_the_hub_keeps_a_presence_record_when_the_online_state_changes(tmp_path:
     ]
     assert [p.at for p in history] == sorted(p.at for p in history)
     assert hub.repository.count_records() == 0  # the history is not a log stream
-    assert hub.repository.device("pi-01").online is True
+    row = hub.repository.device("pi-01")
+    assert row is not None and row.online is True

@@ -63,7 +63,9 @@ def test_pdf_pages_render_and_are_not_blank(pdf, tmp_path: Path) -> None:
     _, out = pdf
     assert out.read_bytes().startswith(b"%PDF-")
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
-    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    found = re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)
+    assert found, info.stdout
+    pages = int(found.group(1))
     assert 1 <= pages <= 12
     assert re.search(r"Page size:\s+595(\.\d+)? x 841(\.\d+)? pts \(A4\)", info.stdout)
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "page")], check=True)

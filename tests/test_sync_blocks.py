@@ -61,7 +61,9 @@ def serve_all(server: BlockServer) -> list[tuple[str, int]]:
     """Serve what is queued, in the server's order: (device, block index) per block."""
     served = []
     while server._turns:
-        (sha, index), devices = server._next()
+        turn = server._next()
+        assert turn is not None
+        (sha, index), devices = turn
         payload = server._read(sha, index, devices)
         assert payload is not None
         served += [(device, index) for device, _ in devices]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,7 +56,7 @@ class Commune:
     """pi-01 (a genuine agent) and pi-02 (whose credentials the attacker holds), each with
     content of its own."""
 
-    def __init__(self, tmp_path: Path, make_tone, **hub: object) -> None:
+    def __init__(self, tmp_path: Path, make_tone, **hub: Any) -> None:
         self.broker = Broker(tmp_path / "broker").start()
         self.hub = HubRun(tmp_path / "hub", self.broker, **hub).start()
         config = make_config(

@@ -187,7 +187,7 @@ def intake_scene(tmp_path: Path, make_tone) -> tuple[HubData, LogIntake]:
     return hub, LogIntake(hub.repository, IntakeLimits())
 
 
-IMPLAUSIBLE = {
+IMPLAUSIBLE: dict[str, tuple[dict[str, Any], str]] = {
     "in the future": (dict(planned_start=(NOW + dt.timedelta(hours=3)).isoformat()), FUTURE),
     "a plan never pushed": (dict(trigger="schedule", plan="gia", slot="gia@x"), UNKNOWN_PLAN),
     "a slot that is not its plan's": (dict(trigger="schedule", slot="other@x"), SLOT),

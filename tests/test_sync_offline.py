@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from commune.push import push_plans, push_segment
 from tests.conftest import ControllerRun
@@ -72,7 +73,7 @@ def test_a_week_without_broker(tmp_path: Path, mock_pins, disk_audio, make_tone)
         tmp_path / "pi-01", device_mqtt(broker, hub, "pi-01"), device={"id": "pi-01"}
     )
     repository = hub.hub.repository
-    device = None
+    device: Any = None  # the ControllerRun once started
     try:
         push_segment(hub.hub, make_tone("tin.wav", seconds=0.5), "Tin", segment_id="tin")
         ics = tmp_path / "hang-ngay.ics"

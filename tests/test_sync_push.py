@@ -127,7 +127,8 @@ def test_each_kind_of_content_reaches_the_controller_and_the_kiosk_sees_it(
         snapshot = store.snapshot()
         assert snapshot.meta["content_version"] == pushed.version.version
         kiosk = KioskContent.from_snapshot(snapshot)
-        assert kiosk.procedure("1.001193").name == "Đăng ký khai sinh"
+        procedure = kiosk.procedure("1.001193")
+        assert procedure is not None and procedure.name == "Đăng ký khai sinh"
         assert [c.id for c in kiosk.clips] == ["huong-dan"]
         assert set(snapshot.segments) == {"chao-buoi-sang"}
         # nothing but the current media is kept, and no download litter is left

@@ -115,7 +115,7 @@ PARSERS = {
     "envelope": lambda m: KEY.public.open(codec.encode(m), limit=1 << 20, what="command"),
     "procedures": lambda m: read_procedures_document(codec.encode(m), 1),
 }
-KEY = SigningKey.generate()
+KEY: SigningKey = SigningKey.generate()
 COMMAND = Command.create(
     "xa-mau", "pi-01", "play-now", ttl=dt.timedelta(minutes=5), segments=("tin",)
 ).to_message()

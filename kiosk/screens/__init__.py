@@ -8,6 +8,7 @@ citizen where they were.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kivy.uix.screenmanager import Screen
 
@@ -28,7 +29,7 @@ SCREEN_NAMES = (
 class KioskScreen(Screen):
     """Base of the kiosk's screens."""
 
-    kiosk_app = None  # set by the app when it builds its screens
+    kiosk_app: Any = None  # the KioskApp, set by the app when it builds its screens
 
     @property
     def app(self):  # the KioskApp (also while it stops)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -195,6 +196,7 @@ class SearchEngine:
             ideal += weight
         required = [m for u, m in zip(units, matches, strict=True) if u.role == CONTENT]
         wanted = np.float32(sum(m.weight for m in required))
+        full: Any  # a boolean array over the procedures (numpy widens a scalar comparison)
         if len(required) <= 2:
             full = sum(m.hits for m in required) >= len(required)
         else:
