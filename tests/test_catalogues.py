@@ -48,3 +48,25 @@ def test_the_hub_refuses_an_unknown_device_in_words(tmp_path: Path) -> None:
     assert sent.stderr.strip() == (
         "Lỗi: không có thiết bị pi-09 trong xã (các thiết bị đã biết: pi-01)"
     )
+
+
+def test_a_segment_that_cannot_be_aired_is_refused_in_the_cores_words(tmp_path: Path) -> None:
+    import wave
+
+    silent = tmp_path / "im-lang.wav"
+    with wave.open(str(silent), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * 8000)
+    data = str(tmp_path / "pi")
+    missing = run_village(
+        "--data", data, "import", "segment", str(tmp_path / "x.wav"), "--title", "X"
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"Lỗi: {tmp_path / 'x.wav'}: không có tệp này"
+    quiet = run_village("--data", data, "import", "segment", str(silent), "--title", "Im lặng")
+    assert quiet.returncode == 2
+    assert quiet.stderr.startswith("Lỗi: im-lang.wav: chỉ có im lặng (độ to")
+    untitled = run_village("--data", data, "import", "segment", str(silent), "--title", " ")
+    assert untitled.stderr.strip() == "Lỗi: bài phát thanh cần có tên (--title)"

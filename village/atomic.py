@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from village.errors import StoreError
+from village.messages import say
 
 
 def fsync_dir(folder: Path) -> None:
@@ -23,8 +24,8 @@ def fsync_dir(folder: Path) -> None:
 
 def _describe(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC:
-        return f"đầy ổ đĩa khi ghi {path}; bản trước vẫn được giữ nguyên"
-    return f"không ghi được {path}: {exc.strerror or exc}"
+        return say("store_disk_full", path=path)
+    return say("store_write_failed", path=path, detail=exc.strerror or exc)
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:

@@ -17,6 +17,7 @@ from village.library import (
     stored_media_fields,
 )
 from village.media import probe_video
+from village.messages import say
 from village.store import ContentStore
 
 SAMPLE_PROCEDURES = Path("procedures") / "thu-tuc-cap-xa.json"
@@ -32,14 +33,14 @@ def import_clip(
 ) -> Clip:
     """Measure a video file and add it (or replace the clip with the same id)."""
     path = Path(path)
-    cid = media_id(path, title, clip_id, "video")
+    cid = media_id(path, title, clip_id, say("media_kind_clip"))
     info = probe_video(path)
     sha = store.add_media(path)
     clip = Clip(
         **stored_media_fields(cid, title, path, sha, info),
         width=info.width,
         height=info.height,
-        description=media_note(description, "mô tả"),
+        description=media_note(description, say("media_description")),
     )
     with store.transaction() as tables:
         tables.upsert("clips", clip.to_dict())

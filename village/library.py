@@ -15,6 +15,7 @@ from typing import Any
 from village.content import Segment
 from village.errors import MediaError, PlanError
 from village.media import MediaInfo, probe_audio
+from village.messages import say
 from village.plan import Plan
 from village.store import ContentStore, utc_now_iso
 from village.text import clean_line, clean_text, describe_char, first_invisible, word_longer_than
@@ -35,10 +36,10 @@ def slugify(text: str) -> str:
 
 def _check_length(text: str, what: str, chars: int) -> None:
     if len(text) > chars:
-        raise MediaError(f"{what} dài {len(text)} ký tự, quá {chars} ký tự")
+        raise MediaError(say("media_text_too_long", what=what, length=len(text), limit=chars))
     word = word_longer_than(text, WORD_CHARS)
     if word:
-        raise MediaError(f"{what} có một «từ» dài hơn {WORD_CHARS} chữ cái ({word[:20]}…)")
+        raise MediaError(say("media_long_word", what=what, limit=WORD_CHARS, word=word[:20]))
 
 
 def media_title(title: str, kind: str) -> str:
@@ -47,9 +48,9 @@ def media_title(title: str, kind: str) -> str:
     cleaned = clean_line(title)
     if not cleaned:
         if title.strip():
-            raise MediaError(f"tên {kind} chỉ có ký tự vô hình: hãy gõ lại tên (--title)")
-        raise MediaError(f"{kind} cần có tên (--title)")
-    _check_length(cleaned, f"tên {kind}", TITLE_CHARS)
+            raise MediaError(say("media_title_invisible", kind=kind))
+        raise MediaError(say("media_title_missing", kind=kind))
+    _check_length(cleaned, say("media_title_of", kind=kind), TITLE_CHARS)
     return cleaned
 
 
@@ -66,12 +67,10 @@ def media_id(path: Path, title: str, given: str | None, kind: str) -> str:
     media_title(title, kind)
     hidden = first_invisible(given) if given else None
     if hidden:
-        raise MediaError(
-            f"mã {kind} chứa ký tự vô hình {describe_char(hidden)}: hãy gõ lại mã (--id)"
-        )
+        raise MediaError(say("media_id_invisible", kind=kind, char=describe_char(hidden)))
     chosen = given or slugify(path.stem)
     if not MEDIA_ID_RE.match(chosen):
-        raise MediaError(f"mã {kind} {chosen!r}: chỉ dùng a-z, 0-9, '-' và '_' (tối đa 64 ký tự)")
+        raise MediaError(say("media_bad_id", kind=kind, id=repr(chosen)))
     return chosen
 
 
@@ -102,7 +101,7 @@ def import_segment(
 ) -> Segment:
     """Measure an audio file and add it (or replace the segment with the same id)."""
     path = Path(path)
-    sid = media_id(path, title, segment_id, "bài phát thanh")
+    sid = media_id(path, title, segment_id, say("media_kind_segment"))
     info = probe_audio(path)
     sha = store.add_media(path)
     segment = Segment(
@@ -110,7 +109,7 @@ def import_segment(
         peak_dbfs=info.peak_dbfs if info.peak_dbfs > -1000 else -120.0,
         sample_rate=info.sample_rate,
         channels=info.channels,
-        topic=media_note(topic, "chủ đề"),
+        topic=media_note(topic, say("media_topic")),
     )
     with store.transaction() as tables:
         tables.upsert("segments", segment.to_dict())
@@ -145,7 +144,7 @@ def sample_media_dir() -> Path:
     ):
         if (candidate / "segments").is_dir():
             return candidate
-    raise MediaError("không tìm thấy nội dung mẫu; đặt VILLAGE_MEDIA là thư mục media/ của dự án")
+    raise MediaError(say("media_no_samples"))
 
 
 def sample_catalogue(kind: str, media_dir: Path | None = None) -> tuple[Path, list[dict]]:
@@ -154,7 +153,9 @@ def sample_catalogue(kind: str, media_dir: Path | None = None) -> tuple[Path, li
     try:
         catalogue = json.loads((folder / f"{kind}.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise MediaError(f"không đọc được {folder}/{kind}.json: {exc}") from exc
+        raise MediaError(
+            say("media_bad_catalogue", file=f"{folder}/{kind}.json", detail=exc)
+        ) from exc
     return folder, catalogue
 
 

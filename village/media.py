@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from village.errors import MediaError
+from village.messages import say
 from village.text import shown
 
 AUDIO_FORMATS = {"ogg": "ogg", "mp3": "mp3", "wav": "wav", "flac": "flac", "mov,mp4,m4a": "m4a"}
@@ -38,7 +39,7 @@ class MediaInfo:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise MediaError(f"chưa cài {name} (gói Debian 'ffmpeg')")
+        raise MediaError(say("media_no_tool", tool=name))
     return path
 
 
@@ -62,14 +63,14 @@ def _ffprobe(path: Path) -> dict:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"{shown(path.name)}: đọc tệp quá lâu, đã dừng") from exc
+        raise MediaError(say("media_probe_timeout", file=shown(path.name))) from exc
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1:] or ["unreadable"]
-        raise MediaError(f"{shown(path.name)}: không đọc được tệp âm thanh/video này ({reason[0]})")
+        raise MediaError(say("media_unreadable_because", file=shown(path.name), reason=reason[0]))
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
-        raise MediaError(f"{shown(path.name)}: không đọc được tệp âm thanh/video này") from exc
+        raise MediaError(say("media_unreadable", file=shown(path.name))) from exc
 
 
 _LOUDNESS = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf|nan) LUFS")
@@ -103,7 +104,7 @@ def _measure(path: Path) -> tuple[float, float, float]:
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"{shown(path.name)}: giải mã tệp quá lâu, đã dừng") from exc
+        raise MediaError(say("media_decode_timeout", file=shown(path.name))) from exc
     if proc.returncode != 0:
         errors = [
             ln
@@ -111,12 +112,12 @@ def _measure(path: Path) -> tuple[float, float, float]:
             if "rror" in ln or "corrupt" in ln or "nvalid" in ln
         ]
         reason = errors[-1].strip() if errors else "decoding failed"
-        raise MediaError(f"{shown(path.name)}: tệp hỏng hoặc bị cắt cụt ({reason})")
+        raise MediaError(say("media_corrupt", file=shown(path.name), reason=reason))
     loud = _LOUDNESS.search(proc.stderr)
     peak = _PEAK.search(proc.stderr)
     times = _OUT_TIME.findall(proc.stdout)
     if not (loud and peak and times):
-        raise MediaError(f"{shown(path.name)}: không đo được độ to")
+        raise MediaError(say("media_no_loudness", file=shown(path.name)))
     lufs = float(loud.group(1)) if loud.group(1) not in ("-inf", "nan") else -70.0
     peak_db = float(peak.group(1)) if peak.group(1) != "-inf" else -math.inf
     return int(times[-1]) / 1e6, lufs, peak_db
@@ -125,27 +126,29 @@ def _measure(path: Path) -> tuple[float, float, float]:
 def _probe_known(path: Path, formats: dict[str, str], accepted: str) -> tuple[dict, str]:
     """ffprobe's view of ``path`` and its format name, if it is one of ``formats``."""
     if not path.is_file():
-        raise MediaError(f"{shown(str(path))}: không có tệp này")
+        raise MediaError(say("media_missing", file=shown(str(path))))
     info = _ffprobe(path)
     format_name = info.get("format", {}).get("format_name", "")
     if format_name not in formats:
-        kind = format_name or "không rõ"
-        raise MediaError(f"{shown(path.name)}: loại tệp không dùng được ({kind}); dùng {accepted}")
+        kind = format_name or say("media_kind_unknown")
+        raise MediaError(
+            say("media_wrong_type", file=shown(path.name), kind=kind, accepted=accepted)
+        )
     return info, format_name
 
 
 def probe_audio(path: str | Path) -> MediaInfo:
     """Check that ``path`` is a whole, audible audio file and measure it."""
     path = Path(path)
-    info, format_name = _probe_known(path, AUDIO_FORMATS, "OGG, MP3, WAV, FLAC hoặc M4A")
+    info, format_name = _probe_known(path, AUDIO_FORMATS, say("media_audio_formats"))
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
-        raise MediaError(f"{shown(path.name)}: tệp không có âm thanh")
+        raise MediaError(say("media_no_audio", file=shown(path.name)))
     duration, lufs, peak = _measure(path)
     if duration < MIN_DURATION_S:
-        raise MediaError(f"{shown(path.name)}: quá ngắn ({duration:.2f} giây)")
+        raise MediaError(say("media_too_short", file=shown(path.name), duration=duration))
     if lufs <= SILENCE_LUFS:
-        raise MediaError(f"{shown(path.name)}: chỉ có im lặng (độ to {lufs} LUFS)")
+        raise MediaError(say("media_silent", file=shown(path.name), lufs=lufs))
     return MediaInfo(
         format=AUDIO_FORMATS[format_name],
         duration_s=round(duration, 3),
@@ -159,7 +162,7 @@ def probe_audio(path: str | Path) -> MediaInfo:
 def probe_video(path: str | Path) -> MediaInfo:
     """Check that ``path`` is a whole video file with sound and measure it."""
     path = Path(path)
-    info, format_name = _probe_known(path, VIDEO_FORMATS, "MP4 hoặc WebM")
+    info, format_name = _probe_known(path, VIDEO_FORMATS, say("media_video_formats"))
     video = [
         s
         for s in info.get("streams", [])
@@ -167,7 +170,7 @@ def probe_video(path: str | Path) -> MediaInfo:
     ]
     audio = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not video:
-        raise MediaError(f"{shown(path.name)}: tệp không có hình")
+        raise MediaError(say("media_no_video", file=shown(path.name)))
     if audio:
         duration, lufs, peak = _measure(path)
     else:

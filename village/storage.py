@@ -15,6 +15,7 @@ from tinydb.storages import Storage
 
 from village.atomic import atomic_write_bytes
 from village.errors import StoreError
+from village.messages import say
 
 
 class AtomicJSONStorage(Storage):
@@ -28,20 +29,20 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreError(f"không đọc được {self.path}: {exc.strerror}") from exc
+            raise StoreError(say("store_unreadable", path=self.path, detail=exc.strerror)) from exc
         if not raw.strip():
             return None
         try:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise StoreError(f"{self.path} bị hỏng ({exc}); hãy khôi phục từ bản sao lưu") from exc
+            raise StoreError(say("store_corrupt", path=self.path, detail=exc)) from exc
         if not isinstance(data, dict):
-            raise StoreError(f"{self.path} không phải kho nội dung TinyDB")
+            raise StoreError(say("store_not_tinydb", path=self.path))
         return data
 
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
-            raise StoreError(f"{self.path} chỉ được mở để đọc")
+            raise StoreError(say("store_read_only", path=self.path))
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         atomic_write_bytes(self.path, payload.encode("utf-8"))
 

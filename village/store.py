@@ -23,6 +23,7 @@ from tinydb.storages import MemoryStorage
 from village.atomic import atomic_copy, exclusive_lock
 from village.content import Clip, Segment
 from village.errors import StoreError
+from village.messages import say
 from village.storage import AtomicJSONStorage
 
 TABLES = ("segments", "clips", "procedures", "plans", "meta")
@@ -150,7 +151,7 @@ class ContentStore:
 
     def media_path(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256 or ""):
-            raise StoreError(f"tên tệp media không phải mã SHA-256: {sha256!r}")
+            raise StoreError(say("store_bad_media_name", name=repr(sha256)))
         return self.media_dir / sha256
 
     def has_media(self, sha256: str) -> bool:
@@ -181,7 +182,9 @@ class ContentStore:
         """Copy a file into ``media/`` under its SHA-256; returns the hash."""
         digest = file_sha256(source)
         if expected_sha256 and digest != expected_sha256:
-            raise StoreError(f"{source}: SHA-256 {digest} không khớp với {expected_sha256}")
+            raise StoreError(
+                say("store_hash_mismatch", file=source, got=digest, expected=expected_sha256)
+            )
         target = self.media_path(digest)
         if not target.exists():
             atomic_copy(source, target)
