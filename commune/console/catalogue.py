@@ -676,6 +676,18 @@ MESSAGES: dict[str, str] = {
     "feed_priority": "Mức: {level}",
     "feed_devices": "Trên {count}/{total} thiết bị",
     "feed_segments": "Bài: {segments}",
+    # text to speech, recordings and the console's database
+    "tts_no_espeak": "chưa cài espeak-ng trên máy chủ xã (gói Debian espeak-ng)",
+    "tts_timeout": "đọc văn bản quá lâu, đã dừng",
+    "tts_no_audio": "không có âm thanh",
+    "tts_failed": "espeak-ng không đọc được văn bản ({detail})",
+    "recording_no_ffmpeg": "chưa cài ffmpeg trên máy chủ xã (gói Debian ffmpeg)",
+    "recording_timeout": "giải mã bản ghi âm quá lâu, đã dừng",
+    "recording_unknown": "không rõ",
+    "recording_unreadable": "không đọc được bản ghi âm ({reason})",
+    "database_no_tables": "Không tạo được bảng của bảng điều khiển: {detail}",
+    "database_unopened": "Không mở được kho dữ liệu {path}: {detail}",
+    "database_unreadable": "Lỗi đọc kho dữ liệu: {detail}",
 }
 
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from commune.console.catalogue import t
 from commune.console.errors import ConsoleError
 
 SCHEMA = """
@@ -56,7 +57,7 @@ class Database:
             try:
                 self._connection().executescript(SCHEMA)
             except sqlite3.Error as exc:
-                raise ConsoleError(f"Không tạo được bảng của bảng điều khiển: {exc}") from exc
+                raise ConsoleError(t("database_no_tables", detail=exc)) from exc
 
     def _connection(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
@@ -68,7 +69,7 @@ class Database:
                 db.execute("PRAGMA busy_timeout=30000")
                 db.execute("PRAGMA cache_size=-256")  # small tables: 256 KiB per connection
             except sqlite3.Error as exc:
-                raise ConsoleError(f"Không mở được kho dữ liệu {self.path}: {exc}") from exc
+                raise ConsoleError(t("database_unopened", path=self.path, detail=exc)) from exc
             self._local.db = db
         return db
 
@@ -89,7 +90,7 @@ class Database:
         try:
             return self._connection().execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise ConsoleError(f"Lỗi đọc kho dữ liệu: {exc}") from exc
+            raise ConsoleError(t("database_unreadable", detail=exc)) from exc
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

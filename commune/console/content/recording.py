@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from commune.console.catalogue import t
 from village.errors import MediaError
 
 MAX_RECORDING_S = 30 * 60
@@ -22,7 +23,7 @@ def to_ogg(source: Path, target: Path) -> Path:
     as Ogg Vorbis at ``target``."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
-        raise MediaError("chưa cài ffmpeg trên máy chủ xã (gói Debian ffmpeg)")
+        raise MediaError(t("recording_no_ffmpeg"))
     command = [
         ffmpeg,
         "-nostdin",
@@ -52,9 +53,9 @@ def to_ogg(source: Path, target: Path) -> Path:
         )
     except subprocess.TimeoutExpired as exc:
         target.unlink(missing_ok=True)
-        raise MediaError("giải mã bản ghi âm quá lâu, đã dừng") from exc
+        raise MediaError(t("recording_timeout")) from exc
     if done.returncode != 0:
         target.unlink(missing_ok=True)
-        reason = (done.stderr.strip().splitlines() or ["không rõ"])[-1][:200]
-        raise MediaError(f"không đọc được bản ghi âm ({reason})")
+        reason = (done.stderr.strip().splitlines() or [t("recording_unknown")])[-1][:200]
+        raise MediaError(t("recording_unreadable", reason=reason))
     return target

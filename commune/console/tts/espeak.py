@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from commune.console.catalogue import t
 from commune.console.tts.errors import SpeechError
 
 TIMEOUT_S = 60.0
@@ -25,9 +26,7 @@ class EspeakEngine:
     def speak(self, text: str, target: Path) -> Path:
         program = shutil.which("espeak-ng")
         if program is None:
-            raise SpeechError(
-                self.name, "chưa cài espeak-ng trên máy chủ xã (gói Debian espeak-ng)"
-            )
+            raise SpeechError(self.name, t("tts_no_espeak"))
         command = [
             program,
             "-v",
@@ -49,8 +48,8 @@ class EspeakEngine:
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
-            raise SpeechError(self.name, "đọc văn bản quá lâu, đã dừng") from exc
+            raise SpeechError(self.name, t("tts_timeout")) from exc
         if done.returncode != 0 or not target.is_file() or target.stat().st_size <= 44:
-            detail = done.stderr.decode("utf-8", "replace").strip()[:200] or "không có âm thanh"
-            raise SpeechError(self.name, f"espeak-ng không đọc được văn bản ({detail})")
+            detail = done.stderr.decode("utf-8", "replace").strip()[:200] or t("tts_no_audio")
+            raise SpeechError(self.name, t("tts_failed", detail=detail))
         return target
