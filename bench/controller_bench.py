@@ -79,18 +79,18 @@ def bench_start(args: argparse.Namespace) -> dict:
     zone = dt.timezone(dt.timedelta(hours=7))
     first = dt.datetime.now(zone).replace(microsecond=0) + dt.timedelta(seconds=5)
     spacing = args.spacing
-    local = first.replace(tzinfo=None)
-    save_plan(
-        store,
-        Plan(
-            id="bench",
-            title="bench",
-            dtstart=local.isoformat(),
-            rrule=f"FREQ=SECONDLY;INTERVAL={spacing};COUNT={args.slots}",
-            slot_minutes=(spacing - 0.5) / 60,
-            segments=["s"],
-        ),
-    )
+    for index in range(args.slots):  # one-off plans: a rule may not repeat within seconds
+        local = (first + dt.timedelta(seconds=index * spacing)).replace(tzinfo=None)
+        save_plan(
+            store,
+            Plan(
+                id=f"bench-{index}",
+                title="bench",
+                dtstart=local.isoformat(),
+                slot_minutes=(spacing - 0.5) / 60,
+                segments=["s"],
+            ),
+        )
     config = parse_config({}).replace("paths", data=str(work))
     config = config.replace("schedule", clock_sync="assume", quiet_hours="", holidays=[])
     config = config.replace("relay", warmup_s=0.3, tail_s=0.2)
