@@ -3,9 +3,9 @@ them in the exact reverse (``Lifecycle``). The relay is off on every way out: th
 of the shutdown switches it off, before anything else is stopped.
 
 Start-up, in order: the play log, the relay (through its guard), the status LED, the button,
-the audio player, the broadcaster (and the record of a broadcast a power cut interrupted),
-the leftovers of a killed run swept, the schedule's keeper and the station, the control
-socket, the sync agent, the first schedule, systemd's watchdog, READY.
+the audio player, the broadcaster, the scheduler, the schedule's keeper and the station (a
+broadcast a power cut interrupted logged first), the leftovers of a killed run swept, the
+control socket, the sync agent, the first schedule, systemd's watchdog, READY.
 """
 
 from __future__ import annotations
