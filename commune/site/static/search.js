@@ -111,8 +111,6 @@
     return low;
   }
 
-  const startsWith = (text, prefix) => text.startsWith(prefix);
-
   // Python's round(x, digits): correctly rounded, exact halves to even. A binary fraction
   // is exactly half-way at `digits` decimals only when x * 2^(digits+1) is an odd integer.
   function pyRound(x, digits) {
@@ -255,7 +253,7 @@
       const candidates = [...(this.byFirst.get(token) || [])];
       if (lastIsPrefix && start === tokens.length - 1 && token.length >= 4) {
         for (const [first, rules] of this.byFirst) {
-          if (first === token || !startsWith(first, token)) continue;
+          if (first === token || !first.startsWith(token)) continue;
           for (const rule of rules) if (rule.phrase.length === 1) candidates.push(rule);
         }
       }
@@ -274,7 +272,7 @@
     if (typed === wanted) return true;
     const stillTyping = lastIsPrefix && end === tokens.length;
     const longEnough = rule.phrase.length >= 2 || typed.length >= 4;
-    return stillTyping && longEnough && startsWith(wanted, typed);
+    return stillTyping && longEnough && wanted.startsWith(typed);
   }
 
   // -- a query read as meant (village/search/query.py) --------------------------------------
@@ -407,7 +405,7 @@
         known: (word) => known.has(word),
         knownPrefix: (prefix) => {
           const at = lowerBound(words, prefix);
-          return at < words.length && startsWith(words[at], prefix);
+          return at < words.length && words[at].startsWith(prefix);
         },
         pair: (first, second) => this.neighbours.has(first + " " + second),
         near: (word, typing) => this.near(word, typing),
@@ -448,7 +446,7 @@
     isTermPrefix(prefix) {
       if (prefix.length < this.c.TYPO_PREFIX_MIN) return false;
       const at = lowerBound(this.terms, prefix);
-      return at < this.terms.length && startsWith(this.terms[at], prefix);
+      return at < this.terms.length && this.terms[at].startsWith(prefix);
     }
 
     isWord(word, typing) {
@@ -540,7 +538,7 @@
       const parts = [];
       for (let at = lowerBound(this.terms, prefix); at < this.terms.length; at++) {
         const term = this.terms[at];
-        if (!startsWith(term, prefix)) break;
+        if (!term.startsWith(prefix)) break;
         const factor =
           term === prefix ? 1.0 : this.c.PREFIX_BASE + (0.25 * prefix.length) / term.length;
         const postings = this.postings(at);
@@ -673,7 +671,7 @@
       const length = codePointLength(whole);
       for (let at = low; at < this.sorted.length; at++) {
         const [code, doc] = this.sorted[at];
-        if (!startsWith(code, whole)) break;
+        if (!code.startsWith(whole)) break;
         const share = (this.c.CODE_SCORE * length) / codePointLength(code);
         scores[doc] = code === whole ? this.c.CODE_SCORE * 2 : share;
       }
@@ -1045,6 +1043,7 @@
     engine: null,
     texts: null,
     loaded: null, // a promise, once loading has started
+    warm: null, // a promise: what one letter typed matches is worked out
     timings: null, // set to [] to record each keystroke's milliseconds (benchmarks)
     load,
     search: (query, limit) => api.engine.search(query, limit),
@@ -1063,12 +1062,29 @@
           api.engine = new SearchEngine(data);
           api.texts = data.texts;
           resolve(api.engine);
+          warmUp(api.engine.index);
         };
         tag.onerror = () => reject(new Error("the search index did not load"));
         document.head.appendChild(tag);
       });
     }
     return api.loaded;
+  }
+
+  // What one letter typed matches, worked out while the page is idle, a letter at a time
+  // (the Python engine works out one and two letters when it is built), so that the first
+  // key does not wait for it.
+  function warmUp(index) {
+    const idle = window.requestIdleCallback || ((run) => window.setTimeout(run, 20));
+    const letters = [...new Set(index.terms.map((term) => term[0]))];
+    api.warm = new Promise((done) => {
+      const next = () => {
+        if (!letters.length) return done();
+        index.prefix(letters.shift());
+        idle(next);
+      };
+      idle(next);
+    });
   }
 
   // A catalogue text with its {fields} filled in (as text, never as markup).
