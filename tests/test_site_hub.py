@@ -90,3 +90,18 @@ def test_the_hub_rebuilds_and_serves_its_public_site(
         rebuilder.stop()
         hub_run.stop()
     assert not errors, errors  # no CSP violation, no script error, nothing missing
+
+
+def test_an_edited_synonyms_file_rebuilds_the_site(tmp_path: Path) -> None:
+    # the search's index holds the kiosk's synonyms: staff editing them is a change to show
+    from commune.hubdata import HubData
+    from village.config import parse_config
+
+    rules = tmp_path / "synonyms.txt"
+    rules.write_text("lấy vợ = đăng ký kết hôn\n", encoding="utf-8")
+    config = parse_config({"kiosk": {"synonyms_file": str(rules)}})
+    rebuilder = SiteRebuilder(HubData.init(tmp_path / "hub", "xa-thu", ["pi-01"]), config)
+    before = rebuilder.fingerprint()
+    assert rebuilder.fingerprint() == before  # nothing changed: no build
+    rules.write_text("lấy vợ | cưới vợ = đăng ký kết hôn\n", encoding="utf-8")
+    assert rebuilder.fingerprint() != before

@@ -1,7 +1,8 @@
 """The hub keeps its copy of the public site current: ``HUB/site/`` is rebuilt whenever the
 content changes (a push records a new version, staff record a conference, the library is
-imported into) and when the year turns (the schedule is the year's). The console serves
-that folder at ``/cong-khai/``.
+imported into), when the year turns (the schedule is the year's) and when the kiosk's
+synonyms file changes (the search's index holds them). The console serves that folder at
+``/cong-khai/``.
 
 A rebuild writes only the pages that changed (``commune.site.writer``), each replaced
 atomically, so a reader never sees half a page; the watcher runs on its own thread and a
@@ -27,6 +28,7 @@ from commune.site.errors import SiteError
 from village.atomic import exclusive_lock
 from village.config import Config
 from village.errors import VillageError
+from village.search import synonyms_path
 
 if TYPE_CHECKING:  # the build (Jinja, QR codes: Pillow, NumPy) loads in the child that runs it
     from commune.site.build import BuildResult
@@ -66,6 +68,15 @@ def _build_in_child(hub_root: Path, config: Config, sender: Connection) -> None:
         sender.close()
 
 
+def _stamp(path: Path) -> list[int]:
+    """A file's time and size ([] when it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return [stat.st_mtime_ns, stat.st_size]
+
+
 class SiteRebuilder:
     """Watches the hub's content and rebuilds its site when it changes."""
 
@@ -90,20 +101,15 @@ class SiteRebuilder:
     def fingerprint(self) -> str:
         """Changes whenever anything the site shows may have changed."""
         repository = self.hub.repository
-        library = self.hub.library.path
-        try:
-            stat = library.stat()
-            stamp = [stat.st_mtime_ns, stat.st_size]
-        except OSError:
-            stamp = []
         conferences = repository.conferences()
         zone = zoneinfo.ZoneInfo(self.config.schedule.timezone)
         parts = [
             repository.latest_version(),
-            stamp,
+            _stamp(self.hub.library.path),
             len(conferences),
             conferences[-1].get("id") if conferences else "",
             dt.datetime.now(zone).year,
+            _stamp(synonyms_path(self.config.kiosk.synonyms_file)),  # the search's words
         ]
         return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
