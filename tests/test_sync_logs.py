@@ -102,7 +102,9 @@ def test_a_log_flood_is_stored_up_to_the_quota_and_the_rest_is_kept_by_the_devic
     broker = Broker(tmp_path / "broker").start()
     hub = HubRun(tmp_path / "hub", broker).start()
     try:
-        start = NOW - dt.timedelta(hours=2)
+        # yesterday at noon: 100 minutes of records within one day, whatever the hour the test
+        # runs (from NOW - 2 h they crossed midnight between 00:00 and 01:40, two days' quota)
+        start = NOW.replace(hour=0, minute=0, second=0) - dt.timedelta(hours=12)
         flood = [
             broadcast("pi-02", start + dt.timedelta(seconds=2 * i), minutes=14, segment="gia")
             for i in range(3000)
