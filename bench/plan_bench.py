@@ -78,6 +78,9 @@ IN_STORE = {
 }
 
 
+MONTH = ["plan", "--from", "2021-03-01", "--to", "2021-03-31"]  # what `village plan` lists
+
+
 def seed(folder: Path, rule: str) -> None:
     """A store (TinyDB's JSON layout) holding one plan with ``rule`` and a weekly plan."""
     plans = {
@@ -160,10 +163,10 @@ def main() -> None:
         print("|---|---|---|---|")
         for name, path in files.items():
             for repo in repos:
-                data = root / f"data-{abs(hash((name, str(repo))))}"
+                store_dir = root / f"data-{abs(hash((name, str(repo))))}"
                 imported = run(
                     repo,
-                    ["--data", str(data), "import", "plan", str(path)],
+                    ["--data", str(store_dir), "import", "plan", str(path)],
                     options.cpu,
                     options.memory,
                 )
@@ -171,21 +174,20 @@ def main() -> None:
                 if imported.code == 0:
                     listed = run(
                         repo,
-                        ["--data", str(data), "plan", "--from", "2021-03-01", "--to", "2021-03-31"],
+                        ["--data", str(store_dir), *MONTH],
                         options.cpu,
                         options.memory,
                     )
                     shown = describe(listed)
                 label = "this" if repo == REPO else repo.name
                 print(f"| {name} | {label} | {describe(imported)} | {shown} |", flush=True)
-        month = ["plan", "--from", "2021-03-01", "--to", "2021-03-31"]
         for name, rule in IN_STORE.items():
             if options.only and name not in options.only:
                 continue
             for repo in repos:
-                data = root / f"store-{abs(hash((name, str(repo))))}"
-                seed(data, rule)
-                listed = run(repo, ["--data", str(data), *month], options.cpu, options.memory)
+                store_dir = root / f"store-{abs(hash((name, str(repo))))}"
+                seed(store_dir, rule)
+                listed = run(repo, ["--data", str(store_dir), *MONTH], options.cpu, options.memory)
                 label = "this" if repo == REPO else repo.name
                 print(f"| {name} | {label} | — | {describe(listed)} |", flush=True)
 

@@ -183,6 +183,7 @@ def test_default_holidays_move_the_shipped_plans_session_to_the_next_free_day(
     )
     assert len(schedule.slots) == 53 and schedule.suppressed == []
     (moved,) = [s for s in schedule.slots if s.moved_from is not None]
+    assert moved.moved_from is not None
     assert moved.moved_from.astimezone(HCM) == dt.datetime(2021, 4, 30, 6, 30, tzinfo=HCM)
     assert moved.start.astimezone(HCM) == dt.datetime(2021, 5, 2, 6, 30, tzinfo=HCM)
     assert moved.moved_reason == "holiday"
@@ -766,4 +767,5 @@ def test_the_controller_airs_the_made_up_session_at_its_new_time(default_plan, s
     assert scheduler.decide(sunday - dt.timedelta(hours=1), True, handled) == Wait(sunday)
     decision = scheduler.decide(sunday, True, handled)
     assert isinstance(decision, Start) and decision.late_s == 0
+    assert decision.slot.moved_from is not None
     assert decision.slot.moved_from.astimezone(HCM).date() == dt.date(2021, 4, 30)

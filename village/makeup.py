@@ -20,9 +20,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from village.plan import Plan, Policy, Slot, Suppressed
+    from village.plan import Plan, Policy, Slot
 
 MAKEUP_DAYS = 14
+# a plan's make-up rule (Plan.makeup), and why a slot moved (Slot.moved_reason); village.plan
+# gives them too (defined here so that this module never imports it while it runs)
+MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY = "skip", "next-free-day"
+MOVED_BY_CALENDAR, MOVED_FOR_HOLIDAY = "rescheduled", "holiday"
 
 
 class Timeline:
@@ -47,8 +51,6 @@ class Timeline:
 
 def makeup_margins(plans: Iterable[Plan], policy: Policy) -> tuple[dt.timedelta, dt.timedelta]:
     """How far before and after a window the plans must be expanded to make sessions up."""
-    from village.plan import MAKEUP_NEXT_FREE_DAY
-
     if not policy.holidays or not any(p.makeup == MAKEUP_NEXT_FREE_DAY for p in plans):
         return dt.timedelta(), dt.timedelta()
     return dt.timedelta(days=2 * MAKEUP_DAYS), dt.timedelta(days=1)
@@ -76,15 +78,14 @@ def free_day(slot: Slot, plan: Plan, kept: Timeline, policy: Policy) -> dt.datet
 
 def make_up(
     on_holidays: list[tuple[Slot, Plan]], kept: Timeline, policy: Policy
-) -> list[Suppressed]:
-    """Move each holiday session (earliest first) into ``kept``; what cannot move is returned."""
-    from village.plan import MOVED_FOR_HOLIDAY, Suppressed
-
-    dropped: list[Suppressed] = []
+) -> list[tuple[Slot, str]]:
+    """Move each holiday session (earliest first) into ``kept``; what cannot move is returned
+    with the reason."""
+    dropped: list[tuple[Slot, str]] = []
     for slot, plan in sorted(on_holidays, key=lambda pair: (pair[0].start, pair[0].plan_id)):
         start = free_day(slot, plan, kept, policy)
         if start is None:
-            dropped.append(Suppressed(slot, f"holiday (no free day within {MAKEUP_DAYS} days)"))
+            dropped.append((slot, f"holiday (no free day within {MAKEUP_DAYS} days)"))
             continue
         moved = dataclasses.replace(
             slot,

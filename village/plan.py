@@ -29,6 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from village import recurrence
 from village.errors import PlanError
+from village.makeup import (
+    MAKEUP_NEXT_FREE_DAY,
+    MAKEUP_SKIP,
+    MOVED_BY_CALENDAR,
+    Timeline,
+    make_up,
+    makeup_margins,
+)
 from village.recurrence import MAX_SLOTS_PER_DAY
 
 if TYPE_CHECKING:
@@ -59,9 +67,7 @@ __all__ = [
 ]
 
 MAX_DATES = 2000  # RDATEs, EXDATEs and overrides of one plan
-MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY = "skip", "next-free-day"
 MAKEUP_RULES = (MAKEUP_SKIP, MAKEUP_NEXT_FREE_DAY)
-MOVED_BY_CALENDAR, MOVED_FOR_HOLIDAY = "rescheduled", "holiday"
 MAX_SERIES_SHIFT = dt.timedelta(days=31)  # RANGE=THISANDFUTURE: the window grows by the shift
 
 
@@ -588,9 +594,14 @@ class Plan:
         return found
 
 
+def _default_of(plan_field: dataclasses.Field[Any]) -> Any:
+    factory = plan_field.default_factory
+    return factory() if callable(factory) else plan_field.default
+
+
 _PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(Plan))
 PLAN_DEFAULTS: dict[str, Any] = {
-    f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+    f.name: _default_of(f)
     for f in dataclasses.fields(Plan)
     if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
 }
@@ -857,7 +868,7 @@ def _expand_or_quarantine(
         reason = "; ".join(exc.problems)
     except PlanBudgetExceeded as exc:
         reason = exc.reason
-    except Exception as exc:  # noqa: BLE001 - one bad plan never stops the others
+    except Exception as exc:  # one bad plan never stops the others
         log.exception("plan %s could not be expanded", plan.id)
         reason = f"không tính được các buổi phát: {exc}"
     log.error("plan %s («%s») left out of the schedule: %s", plan.id, plan.title, reason)
@@ -882,8 +893,6 @@ def build_schedule(
     ``validate()`` or its ``budget`` gives no slot and is listed in ``quarantined``; it
     never stops the other plans.
     """
-    from village.makeup import Timeline, make_up, makeup_margins
-
     plans = list(plans)
     before, after = makeup_margins(plans, policy)
     candidates: list[Slot] = []
@@ -915,7 +924,9 @@ def build_schedule(
             kept.add(slot)
         else:
             suppressed.append(Suppressed(slot, f"overlaps {winner.key} ({winner.priority.label})"))
-    suppressed.extend(make_up(on_holidays, kept, policy))
+    suppressed.extend(
+        Suppressed(slot, reason) for slot, reason in make_up(on_holidays, kept, policy)
+    )
     inside = [s for s in kept.slots if begin <= s.start < end]
     suppressed = [s for s in suppressed if begin <= s.slot.start < end]
     suppressed.sort(key=lambda s: s.slot.start)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import cast
 
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
@@ -343,8 +344,8 @@ class Expansion:
     @classmethod
     def of(cls, rule_text: str, parts: dict[str, str], start: dt.datetime) -> Expansion:
         count = int(parts["COUNT"]) if "COUNT" in parts else None
-        rule = rrule.rrulestr(rule_text, dtstart=start)
-        return cls(rule, start, period_of(parts, start), count)
+        rule = rrule.rrulestr(rule_text, dtstart=start)  # one RRULE, never forceset: an rrule
+        return cls(cast(rrule.rrule, rule), start, period_of(parts, start), count)
 
     def per_period(self) -> int:
         """Starts of the endless rule in one period from DTSTART (every period has as many)."""
