@@ -36,6 +36,7 @@ import icalendar
 
 from village.errors import PlanError
 from village.ics_zones import ZoneResolver
+from village.messages import say
 from village.plan import MAKEUP_NEXT_FREE_DAY, MAKEUP_SKIP, Override, Plan, PlanInvalid, Priority
 from village.text import clean_line
 
@@ -84,17 +85,14 @@ def read_bounded(path: str | Path, limit: int = MAX_ICS_BYTES) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise PlanError(f"{path}: không đọc được ({exc.strerror})") from exc
+        raise PlanError(say("ics_read_bounded", path=path, strerror=exc.strerror)) from exc
     if len(data) > limit:  # it grew, or it is not a regular file
         raise PlanError(_too_big(path.name, len(data), limit))
     return data
 
 
 def _too_big(name: str, size: int, limit: int) -> str:
-    return (
-        f"{name}: tệp lịch {size / 1048576:.1f} MB, quá giới hạn {limit / 1048576:g} MB; "
-        "hãy xuất riêng lịch phát thanh (không kèm lịch làm việc khác)"
-    )
+    return say("ics_too_big", name=name, value=size / 1048576, value2=limit / 1048576)
 
 
 def _parse(data: bytes) -> icalendar.Calendar:
@@ -108,14 +106,11 @@ def _parse(data: bytes) -> icalendar.Calendar:
             warnings.simplefilter("ignore")
             return icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise PlanError(f"không phải tệp lịch iCalendar (.ics): {exc}") from exc
+        raise PlanError(say("ics_parse", exc=exc)) from exc
 
 
 def _too_many(count: int) -> str:
-    return (
-        f"tệp lịch có {count} sự kiện, quá giới hạn {MAX_EVENTS}; hãy xuất riêng lịch "
-        "phát thanh, hoặc chia thành nhiều tệp"
-    )
+    return say("ics_too_many", count=count, max_events=MAX_EVENTS)
 
 
 def read_calendar(path: str | Path, default_timezone: str = "Asia/Ho_Chi_Minh") -> ParsedCalendar:
@@ -138,7 +133,7 @@ def parse_calendar(
     calendar = _parse(data)
     events = list(calendar.walk("VEVENT"))
     if not events:
-        raise PlanError("tệp lịch không có sự kiện nào (VEVENT)")
+        raise PlanError(say("ics_parse_calendar"))
     if len(events) > MAX_EVENTS:
         raise PlanError(_too_many(len(events)))
     reader = _Reader(ZoneResolver(calendar.walk("VTIMEZONE")), default_timezone)
@@ -152,7 +147,7 @@ def parse_calendar(
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         if len(problems) > len(shown):
-            shown.append(f"… và {len(problems) - len(shown)} sự kiện lỗi khác")
+            shown.append(say("ics_parse_calendar_2", value=len(problems) - len(shown)))
         raise PlanError("không nhập được tệp lịch:\n  " + "\n  ".join(shown))
     source = calendar_source(calendar, file_name)
     plans = [dataclasses.replace(p, source=source.id, calendar=source.name) for p in plans]
@@ -167,7 +162,7 @@ def _reason(exc: Exception) -> str:
 
 def _label(event: Any, uid: str) -> str:
     summary = str(event.get("SUMMARY") or "").strip()
-    return f"«{summary}» (UID {uid})" if summary else f"sự kiện UID {uid}"
+    return f"«{summary}» (UID {uid})" if summary else say("ics_label", uid=uid)
 
 
 def _series(events: list[Any]) -> dict[str, list[Any]]:
@@ -284,9 +279,7 @@ def _makeup(event: Any, fields: dict[str, str]) -> str:
         return MAKEUP_SKIP
     text = " ".join(str(value).strip().lower().split())
     if text not in _MAKEUP_WORDS:
-        raise PlanError(
-            f"cách bù buổi «{value}»: dùng next-free-day (bù vào ngày kế tiếp) hoặc skip"
-        )
+        raise PlanError(say("ics_makeup", value=value))
     return _MAKEUP_WORDS[text]
 
 
@@ -337,7 +330,7 @@ class _Reader:
         if not isinstance(value, dt.datetime):
             if isinstance(value, dt.date):
                 return value
-            raise PlanError(f"không phải ngày giờ: {value!r}")
+            raise PlanError(say("ics_moment", value=value))
         zone = self._tzid_zone(params)
         if zone is not None:  # the wall time as written, in the resolved zone
             return value.replace(tzinfo=zone)
@@ -348,7 +341,7 @@ class _Reader:
     def property_moment(self, event: Any, name: str, floating: zoneinfo.ZoneInfo) -> Any:
         prop = event.get(name)
         if _broken(prop):
-            raise PlanError(f"{name} «{prop}» không phải ngày giờ")
+            raise PlanError(say("ics_property_moment", name=name, prop=prop))
         return self.moment(prop.dt, prop.params, floating)
 
     def moments(
@@ -360,7 +353,7 @@ class _Reader:
         found: list[dt.datetime | dt.date] = []
         for item in prop if isinstance(prop, list) else [prop]:
             if _broken(item):
-                raise PlanError(f"{name} «{item}» không phải ngày giờ")
+                raise PlanError(say("ics_moments", name=name, item=item))
             for value in item.dts:
                 found.append(self.moment(value.dt, item.params, zone))
         return found
@@ -368,11 +361,11 @@ class _Reader:
     def start_of(self, event: Any) -> tuple[dt.datetime, str]:
         """DTSTART as an aware datetime, and the plan's zone it implies."""
         if event.get("DTSTART") is None:
-            raise PlanError("thiếu giờ bắt đầu (DTSTART)")
+            raise PlanError(say("ics_start_of"))
         default = zoneinfo.ZoneInfo(self.default_timezone)
         start = self.property_moment(event, "DTSTART", default)
         if not isinstance(start, dt.datetime):
-            raise PlanError("sự kiện cả ngày (DTSTART không có giờ); buổi phát cần giờ bắt đầu")
+            raise PlanError(say("ics_start_of_2"))
         if event["DTSTART"].params.get("TZID"):
             return start, getattr(start.tzinfo, "key", self.default_timezone)
         if start.tzinfo is dt.UTC:
@@ -383,16 +376,16 @@ class _Reader:
         if event.get("DTEND") is not None:
             end = self.property_moment(event, "DTEND", start.tzinfo)  # type: ignore[arg-type]
             if not isinstance(end, dt.datetime):
-                raise PlanError("DTEND không có giờ")
+                raise PlanError(say("ics_length_of"))
             length = end - start
         elif event.get("DURATION") is not None:
             length = self._duration(event)
         elif required:
-            raise PlanError("thiếu DTEND hoặc DURATION: không biết độ dài buổi phát")
+            raise PlanError(say("ics_length_of_2"))
         else:
             return dt.timedelta()
         if length.total_seconds() <= 0:
-            raise PlanError("sự kiện kết thúc trước hoặc ngay lúc bắt đầu (độ dài buổi phát là 0)")
+            raise PlanError(say("ics_length_of_3"))
         return length
 
     @staticmethod
@@ -401,7 +394,7 @@ class _Reader:
         value = event.get("DURATION")
         length = None if _broken(value) else getattr(value, "dt", None)
         if not isinstance(length, dt.timedelta) or not _DURATION_RE.match(raw):
-            raise PlanError(f"DURATION «{raw[:40]}» không hợp lệ (ví dụ đúng: PT15M là 15 phút)")
+            raise PlanError(say("ics_duration", value=raw[:40]))
         return length
 
     # -- one series -----------------------------------------------------------------------
@@ -428,14 +421,15 @@ class _Reader:
             _sequence(ranked[0]) == _sequence(ranked[1])
             and ranked[0].to_ical() != ranked[1].to_ical()
         ):
-            raise PlanError(
-                f"có {len(masters)} sự kiện cùng UID, không có RECURRENCE-ID và cùng SEQUENCE "
-                "nhưng khác nhau: không biết bản nào đúng"
-            )
+            raise PlanError(say("ics_latest", count=len(masters)))
         if ranked[0].to_ical() != ranked[1].to_ical():
             self.notes.append(
-                f"{_label(ranked[0], uid)}: dùng bản mới nhất (SEQUENCE {_sequence(ranked[0])}), "
-                f"bỏ {len(masters) - 1} bản cũ"
+                say(
+                    "ics_latest_2",
+                    value=_label(ranked[0], uid),
+                    value2=_sequence(ranked[0]),
+                    value3=len(masters) - 1,
+                )
             )
         return ranked[0]
 
@@ -469,9 +463,7 @@ class _Reader:
         cancelled = str(event.get("STATUS") or "").upper() == "CANCELLED"
         title = clean_line(str(event.get("SUMMARY") or "")) or "Phát thanh"
         if cancelled:
-            self.notes.append(
-                f"{_label(event, uid)}: đã hủy (STATUS:CANCELLED), lưu nhưng không phát"
-            )
+            self.notes.append(say("ics_plan", value=_label(event, uid)))
         plan = Plan(
             id=plan_id_for(uid),
             title=title,
@@ -500,12 +492,9 @@ class _Reader:
         if rule is None:
             return "", ""
         if isinstance(rule, list):
-            raise PlanError(
-                f"sự kiện có {len(rule)} quy tắc lặp (RRULE); lịch phát thanh chỉ nhận một: "
-                "hãy tách thành các sự kiện riêng"
-            )
+            raise PlanError(say("ics_rule", count=len(rule)))
         if _broken(rule):
-            raise PlanError(f"RRULE «{rule}» không hợp lệ")
+            raise PlanError(say("ics_rule_2", rule=rule))
         window_end = ""
         until = rule.get("UNTIL")
         if until:
@@ -542,7 +531,7 @@ class _Reader:
             recurrence = dt.datetime.combine(recurrence, _time_of(plan.dtstart), tzinfo=zone)
         scope = str(event["RECURRENCE-ID"].params.get("RANGE") or "").upper()
         if scope not in ("", "THISANDFUTURE"):
-            raise PlanError(f"RECURRENCE-ID;RANGE={scope} không được hỗ trợ")
+            raise PlanError(say("ics_override", scope=scope))
         cancelled = str(event.get("STATUS") or "").upper() == "CANCELLED"
         start_text, minutes = "", 0.0
         if event.get("DTSTART") is not None and not cancelled:
@@ -564,10 +553,7 @@ class _Reader:
     def _orphan(self, uid: str, event: Any) -> Plan:
         """A moved session whose series is not in the file: a plan of its own."""
         rid = _raw(event, "RECURRENCE-ID")
-        self.notes.append(
-            f"{_label(event, uid)}: buổi dời ({rid}) không có chuỗi gốc trong tệp, nhập thành "
-            "một buổi riêng"
-        )
+        self.notes.append(say("ics_orphan", value=_label(event, uid), rid=rid))
         plan = self.plan(f"{uid}@{rid}", event, single=True)
         return dataclasses.replace(plan, uid=uid)
 
@@ -586,12 +572,9 @@ def _time_of(local: str) -> dt.time:
 def _refuse_unsupported(event: Any) -> None:
     """Recurrences we cannot expand are refused, never imported as one session."""
     if event.get("EXRULE") is not None:
-        raise PlanError("EXRULE (quy tắc loại trừ) không được hỗ trợ: hãy dùng EXDATE")
+        raise PlanError(say("ics_refuse_unsupported"))
     if event.get("RRULE") is None and event.get("X-MICROSOFT-RRULE") is not None:
-        raise PlanError(
-            "Outlook ghi quy tắc lặp theo lịch không phải dương lịch (X-MICROSOFT-RRULE): "
-            "hãy đặt lịch lặp theo dương lịch rồi xuất lại"
-        )
+        raise PlanError(say("ics_refuse_unsupported_2"))
 
 
 def describe(plans: Iterable[Plan]) -> list[str]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from village.errors import PlanError
+from village.messages import say
 from village.plan import NOT_ZONES
 
 # Windows time zone ids (as Outlook and Exchange write them) to IANA zones, after CLDR's
@@ -258,7 +259,7 @@ class ZoneResolver:
 
     def _lookup(self, text: str) -> str:
         if not text or len(text) > MAX_TZID_CHARS:
-            raise PlanError(f"múi giờ (TZID) «{text[:60]}» không hợp lệ")
+            raise PlanError(say("zone_lookup", value=text[:60]))
         found = iana_name(text)
         if found:
             return found
@@ -275,13 +276,7 @@ class ZoneResolver:
             found = _offset_zone(offset) if offset is not None else None
             if found:
                 return found
-            raise PlanError(
-                f"múi giờ «{text}» có giờ mùa hè và không phải tên múi giờ chuẩn: hãy đặt "
-                "múi giờ của lịch là tên IANA (ví dụ Asia/Ho_Chi_Minh) rồi xuất lại"
-            )
+            raise PlanError(say("zone_lookup_2", text=text))
         if "/" in text or "\\" in text or ".." in text:
-            raise PlanError(f"múi giờ (TZID) «{text}» không phải tên múi giờ")
-        raise PlanError(
-            f"không nhận ra múi giờ «{text}» (không phải tên IANA như Asia/Ho_Chi_Minh, "
-            "không phải tên múi giờ Windows, tệp không định nghĩa nó)"
-        )
+            raise PlanError(say("zone_lookup_3", text=text))
+        raise PlanError(say("zone_lookup_4", text=text))

@@ -237,6 +237,122 @@ MESSAGES: dict[str, str] = {
         "Chép {path} sang máy Pi rồi chạy: sudo scripts/install.sh --config village.toml "
         "(xoá bản chép khi xong: tệp chứa mật khẩu)."
     ),
+    # recurrence rules (village.recurrence): why an RRULE is refused
+    "rrule_parse_rule": "RRULE dài quá {max_rule_chars} ký tự",
+    "rrule_parse_rule_2": "phần «{chunk}» của RRULE không có dạng TÊN=GIÁ TRỊ",
+    "rrule_parse_rule_3": "RRULE có phần {key}, lịch phát thanh không dùng được",
+    "rrule_parse_rule_4": "RRULE có {key} hai lần",
+    "rrule_check_lists": "BYDAY={value}: «{day}» không phải thứ trong tuần (MO…SU)",
+    "rrule_check_lists_2": "WKST={value} không phải thứ trong tuần (MO…SU)",
+    "rrule_check_frequency": "RRULE thiếu FREQ (tần suất lặp)",
+    "rrule_check_frequency_2": (
+        "FREQ={freq}: buổi phát không thể lặp theo từng {value} (tối đa {max_slots_per_day} "
+        "buổi một ngày)"
+    ),
+    "rrule_check_frequency_3": "FREQ={freq} không hợp lệ: dùng DAILY, WEEKLY, MONTHLY, YEARLY…",
+    "rrule_check_limits": "INTERVAL={interval}: khoảng lặp phải từ 1 trở lên",
+    "rrule_check_limits_2": "INTERVAL={interval} quá lớn với FREQ={freq}",
+    "rrule_check_limits_3": "RRULE không được có cả COUNT và UNTIL",
+    "rrule_check_limits_4": "COUNT={value}: số buổi phải từ 1 trở lên",
+    "rrule_integer": "{key}={value} không phải số nguyên",
+    "rrule_numbers": "{key}={value}: «{item}» không phải số",
+    "rrule_numbers_2": "{key}={value}: {value2} nằm ngoài khoảng {low}…{high}",
+    "rrule_duration_text": "{value:g} giờ",
+    "rrule_duration_text_2": "{value:g} phút",
+    "rrule_duration_text_3": "{seconds:g} giây",
+    "rrule_density_problems": (
+        "quy tắc lặp cho tới {per_day} buổi một ngày, quá giới hạn {max_slots_per_day} buổi "
+        "một ngày"
+    ),
+    "rrule_density_problems_2": (
+        "các buổi chỉ cách nhau {value}, ngắn hơn một buổi phát ({value2}): các buổi sẽ "
+        "chồng lên nhau"
+    ),
+    "rrule_dates_problems": (
+        "ngày {value} có {value2} buổi, quá giới hạn {max_slots_per_day} buổi một ngày"
+    ),
+    "rrule_dates_problems_2": (
+        "buổi {a:%Y-%m-%d %H:%M} và {b:%H:%M} cách nhau {value}, ngắn hơn một buổi phát"
+    ),
+    "rrule_year_problem": "năm bắt đầu {year} nằm ngoài {first_year}…{last_year}",
+    # calendar files (village.ics): why a calendar or an event is refused
+    "ics_read_bounded": "{path}: không đọc được ({strerror})",
+    "ics_too_big": (
+        "{name}: tệp lịch {value:.1f} MB, quá giới hạn {value2:g} MB; hãy xuất riêng lịch "
+        "phát thanh (không kèm lịch làm việc khác)"
+    ),
+    "ics_parse": "không phải tệp lịch iCalendar (.ics): {exc}",
+    "ics_too_many": (
+        "tệp lịch có {count} sự kiện, quá giới hạn {max_events}; hãy xuất riêng lịch phát "
+        "thanh, hoặc chia thành nhiều tệp"
+    ),
+    "ics_parse_calendar": "tệp lịch không có sự kiện nào (VEVENT)",
+    "ics_parse_calendar_2": "… và {value} sự kiện lỗi khác",
+    "ics_label": "sự kiện UID {uid}",
+    "ics_makeup": "cách bù buổi «{value}»: dùng next-free-day (bù vào ngày kế tiếp) hoặc skip",
+    "ics_moment": "không phải ngày giờ: {value!r}",
+    "ics_property_moment": "{name} «{prop}» không phải ngày giờ",
+    "ics_moments": "{name} «{item}» không phải ngày giờ",
+    "ics_start_of": "thiếu giờ bắt đầu (DTSTART)",
+    "ics_start_of_2": "sự kiện cả ngày (DTSTART không có giờ); buổi phát cần giờ bắt đầu",
+    "ics_length_of": "DTEND không có giờ",
+    "ics_length_of_2": "thiếu DTEND hoặc DURATION: không biết độ dài buổi phát",
+    "ics_length_of_3": "sự kiện kết thúc trước hoặc ngay lúc bắt đầu (độ dài buổi phát là 0)",
+    "ics_duration": "DURATION «{value}» không hợp lệ (ví dụ đúng: PT15M là 15 phút)",
+    "ics_latest": (
+        "có {count} sự kiện cùng UID, không có RECURRENCE-ID và cùng SEQUENCE nhưng khác "
+        "nhau: không biết bản nào đúng"
+    ),
+    "ics_latest_2": "{value}: dùng bản mới nhất (SEQUENCE {value2}), bỏ {value3} bản cũ",
+    "ics_plan": "{value}: đã hủy (STATUS:CANCELLED), lưu nhưng không phát",
+    "ics_rule": (
+        "sự kiện có {count} quy tắc lặp (RRULE); lịch phát thanh chỉ nhận một: hãy tách "
+        "thành các sự kiện riêng"
+    ),
+    "ics_rule_2": "RRULE «{rule}» không hợp lệ",
+    "ics_override": "RECURRENCE-ID;RANGE={scope} không được hỗ trợ",
+    "ics_orphan": (
+        "{value}: buổi dời ({rid}) không có chuỗi gốc trong tệp, nhập thành một buổi riêng"
+    ),
+    "ics_refuse_unsupported": "EXRULE (quy tắc loại trừ) không được hỗ trợ: hãy dùng EXDATE",
+    "ics_refuse_unsupported_2": (
+        "Outlook ghi quy tắc lặp theo lịch không phải dương lịch (X-MICROSOFT-RRULE): hãy "
+        "đặt lịch lặp theo dương lịch rồi xuất lại"
+    ),
+    # plans (village.plan): why a plan is refused or a session left out
+    "plan_parse": "mức ưu tiên không hợp lệ {value!r}: dùng thường, ưu tiên hoặc khẩn cấp",
+    "plan_init": "lịch {plan_id}: {reason}",
+    "plan_tick": "tính các buổi phát mất quá {max_seconds:g} giây (sau {steps} bước)",
+    "plan_add_slots": "quá {max_slots} buổi phát trong khoảng thời gian được hỏi",
+    "plan_local": "không phải ngày giờ địa phương (YYYY-MM-DDTHH:MM:SS): {text!r}",
+    "plan_local_2": "giờ địa phương không ghi độ lệch UTC: {text!r}",
+    "plan_from_value": "thay đổi buổi phát không hợp lệ: {value!r}",
+    "plan_from_value_2": "trường thay đổi buổi không hợp lệ: {value}",
+    "plan_problems": "buổi {recurrence_id}: độ dài buổi phát không hợp lệ",
+    "plan_problems_2": "từ buổi {recurrence_id} cả chuỗi bị dời quá {days} ngày",
+    "plan_problems_3": "buổi {recurrence_id} bị dời quá 10 năm",
+    "plan_from_dict": "trường lịch không hợp lệ: {value}",
+    "plan_from_dict_2": "lịch {value!r}: danh sách thay đổi buổi không hợp lệ",
+    "plan_field_problems": "mã lịch {id!r} phải gồm 1-80 chữ, số, '.', '_' hoặc '-'",
+    "plan_field_problems_2": "múi giờ không tồn tại: {timezone!r}",
+    "plan_field_problems_3": "độ dài buổi phát phải lớn hơn 0 và không quá một ngày",
+    "plan_field_problems_4": "cách bù buổi {makeup!r}: dùng {value}",
+    "plan_date_problems": "ngày {text!r} không có dạng YYYY-MM-DD",
+    "plan_date_problems_2": "thay đổi buổi phát không hợp lệ: {override!r}",
+    "plan_rule_problems": "quy tắc lặp không bao giờ có buổi nào",
+    "plan_rule_problems_2": "RRULE không hợp lệ {rrule!r}: {exc}",
+    "plan_expand_or_quarantine": "không tính được các buổi phát: {exc}",
+    # calendar time zones (village.ics_zones)
+    "zone_lookup": "múi giờ (TZID) «{value}» không hợp lệ",
+    "zone_lookup_2": (
+        "múi giờ «{text}» có giờ mùa hè và không phải tên múi giờ chuẩn: hãy đặt múi giờ của "
+        "lịch là tên IANA (ví dụ Asia/Ho_Chi_Minh) rồi xuất lại"
+    ),
+    "zone_lookup_3": "múi giờ (TZID) «{text}» không phải tên múi giờ",
+    "zone_lookup_4": (
+        "không nhận ra múi giờ «{text}» (không phải tên IANA như Asia/Ho_Chi_Minh, không "
+        "phải tên múi giờ Windows, tệp không định nghĩa nó)"
+    ),
 }
 
 

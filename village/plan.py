@@ -37,6 +37,7 @@ from village.makeup import (
     make_up,
     makeup_margins,
 )
+from village.messages import say
 from village.recurrence import MAX_SLOTS_PER_DAY
 
 if TYPE_CHECKING:
@@ -102,9 +103,7 @@ class Priority(enum.IntEnum):
             "khan cap": cls.EMERGENCY,
         }
         if text not in aliases:
-            raise PlanError(
-                f"mức ưu tiên không hợp lệ {value!r}: dùng thường, ưu tiên hoặc khẩn cấp"
-            )
+            raise PlanError(say("plan_parse", value=value))
         return aliases[text]
 
 
@@ -143,7 +142,7 @@ class PlanBudgetExceeded(PlanError):
     def __init__(self, plan_id: str, reason: str) -> None:
         self.plan_id = plan_id
         self.reason = reason
-        super().__init__(f"lịch {plan_id}: {reason}")
+        super().__init__(say("plan_init", plan_id=plan_id, reason=reason))
 
 
 class _Meter:
@@ -161,8 +160,7 @@ class _Meter:
         if self.steps % 256 == 0 and time.thread_time() > self.deadline:
             raise PlanBudgetExceeded(
                 self.plan_id,
-                f"tính các buổi phát mất quá {self.budget.max_seconds:g} giây "
-                f"(sau {self.steps} bước)",
+                say("plan_tick", max_seconds=self.budget.max_seconds, steps=self.steps),
             )
 
     def add_slots(self, count: int) -> None:
@@ -170,7 +168,7 @@ class _Meter:
         if self.slots > self.budget.max_slots:
             raise PlanBudgetExceeded(
                 self.plan_id,
-                f"quá {self.budget.max_slots} buổi phát trong khoảng thời gian được hỏi",
+                say("plan_add_slots", max_slots=self.budget.max_slots),
             )
 
 
@@ -193,9 +191,9 @@ def _local(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except (TypeError, ValueError) as exc:
-        raise PlanError(f"không phải ngày giờ địa phương (YYYY-MM-DDTHH:MM:SS): {text!r}") from exc
+        raise PlanError(say("plan_local", text=text)) from exc
     if value.tzinfo is not None:
-        raise PlanError(f"giờ địa phương không ghi độ lệch UTC: {text!r}")
+        raise PlanError(say("plan_local_2", text=text))
     return value
 
 
@@ -236,11 +234,11 @@ class Override:
         if isinstance(value, Override):
             return value
         if not isinstance(value, Mapping):
-            raise PlanError(f"thay đổi buổi phát không hợp lệ: {value!r}")
+            raise PlanError(say("plan_from_value", value=value))
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(value) - names
         if unknown:
-            raise PlanError(f"trường thay đổi buổi không hợp lệ: {', '.join(sorted(unknown))}")
+            raise PlanError(say("plan_from_value_2", value=", ".join(sorted(unknown))))
         return cls(**dict(value))
 
     @property
@@ -261,15 +259,15 @@ class Override:
         if not isinstance(self.slot_minutes, int | float) or not (
             0 <= self.slot_minutes <= 24 * 60
         ):
-            found.append(f"buổi {self.recurrence_id}: độ dài buổi phát không hợp lệ")
+            found.append(say("plan_problems", recurrence_id=self.recurrence_id))
         if found:
             return found
         if self.this_and_future and abs(self.shift) > MAX_SERIES_SHIFT:
             found.append(
-                f"từ buổi {self.recurrence_id} cả chuỗi bị dời quá {MAX_SERIES_SHIFT.days} ngày"
+                say("plan_problems_2", recurrence_id=self.recurrence_id, days=MAX_SERIES_SHIFT.days)
             )
         elif abs(self.shift) > dt.timedelta(days=3660):
-            found.append(f"buổi {self.recurrence_id} bị dời quá 10 năm")
+            found.append(say("plan_problems_3", recurrence_id=self.recurrence_id))
         return found
 
 
@@ -325,11 +323,11 @@ class Plan:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - names
         if unknown:
-            raise PlanError(f"trường lịch không hợp lệ: {', '.join(sorted(unknown))}")
+            raise PlanError(say("plan_from_dict", value=", ".join(sorted(unknown))))
         values = dict(data)
         overrides = values.get("overrides") or []
         if not isinstance(overrides, list) or len(overrides) > MAX_DATES:
-            raise PlanError(f"lịch {values.get('id')!r}: danh sách thay đổi buổi không hợp lệ")
+            raise PlanError(say("plan_from_dict_2", value=values.get("id")))
         values["overrides"] = [Override.from_value(o) for o in overrides]
         plan = cls(**values)
         plan.validate()
@@ -366,18 +364,20 @@ class Plan:
     def _field_problems(self) -> list[str]:
         problems = []
         if not _ID_RE.match(self.id or ""):
-            problems.append(f"mã lịch {self.id!r} phải gồm 1-80 chữ, số, '.', '_' hoặc '-'")
+            problems.append(say("plan_field_problems", id=self.id))
         if not isinstance(self.timezone, str) or not known_zone(self.timezone):
-            problems.append(f"múi giờ không tồn tại: {self.timezone!r}")
+            problems.append(say("plan_field_problems_2", timezone=self.timezone))
         problems += self._date_problems()
         if not isinstance(self.slot_minutes, int | float) or not 0 < self.slot_minutes <= 24 * 60:
-            problems.append("độ dài buổi phát phải lớn hơn 0 và không quá một ngày")
+            problems.append(say("plan_field_problems_3"))
         try:
             Priority.parse(self.priority)
         except PlanError as exc:
             problems.append(str(exc))
         if self.makeup not in MAKEUP_RULES:
-            problems.append(f"cách bù buổi {self.makeup!r}: dùng {' hoặc '.join(MAKEUP_RULES)}")
+            problems.append(
+                say("plan_field_problems_4", makeup=self.makeup, value=" hoặc ".join(MAKEUP_RULES))
+            )
         return problems
 
     def _date_problems(self) -> list[str]:
@@ -394,11 +394,11 @@ class Plan:
                 try:
                     check(text)
                 except (PlanError, TypeError, ValueError) as exc:
-                    wrong = f"ngày {text!r} không có dạng YYYY-MM-DD"
+                    wrong = say("plan_date_problems", text=text)
                     problems.append(str(exc) if isinstance(exc, PlanError) else wrong)
         for override in self.overrides:
             if not isinstance(override, Override):
-                problems.append(f"thay đổi buổi phát không hợp lệ: {override!r}")
+                problems.append(say("plan_date_problems_2", override=override))
             else:
                 problems.extend(override.problems())
         return problems
@@ -416,13 +416,13 @@ class Plan:
             parts = recurrence.parse_rule(self.rrule)
             problems += recurrence.density_problems(parts, start, slot_s)
             if not problems and recurrence.never_matches(parts, start):
-                problems.append("quy tắc lặp không bao giờ có buổi nào")
+                problems.append(say("plan_rule_problems"))
             if not problems:
                 self._expansion()
         except PlanError as exc:
             problems.append(f"RRULE {self.rrule!r}: {exc}")
         except (ValueError, TypeError, OverflowError) as exc:
-            problems.append(f"RRULE không hợp lệ {self.rrule!r}: {exc}")
+            problems.append(say("plan_rule_problems_2", rrule=self.rrule, exc=exc))
         return problems
 
     def _listed_starts(self) -> list[dt.datetime]:
@@ -870,7 +870,7 @@ def _expand_or_quarantine(
         reason = exc.reason
     except Exception as exc:  # one bad plan never stops the others
         log.exception("plan %s could not be expanded", plan.id)
-        reason = f"không tính được các buổi phát: {exc}"
+        reason = say("plan_expand_or_quarantine", exc=exc)
     log.error("plan %s («%s») left out of the schedule: %s", plan.id, plan.title, reason)
     return Quarantined(plan.id, plan.title, reason)
 

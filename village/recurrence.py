@@ -28,6 +28,7 @@ from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from village.errors import PlanError
+from village.messages import say
 
 MAX_SLOTS_PER_DAY = 24
 MAX_RULE_CHARS = 1000
@@ -60,7 +61,7 @@ def parse_rule(text: str) -> dict[str, str]:
     if body.upper().startswith("RRULE:"):
         body = body[6:]
     if len(body) > MAX_RULE_CHARS:
-        raise PlanError(f"RRULE dài quá {MAX_RULE_CHARS} ký tự")
+        raise PlanError(say("rrule_parse_rule", max_rule_chars=MAX_RULE_CHARS))
     parts: dict[str, str] = {}
     for chunk in body.split(";"):
         if not chunk.strip():
@@ -68,11 +69,11 @@ def parse_rule(text: str) -> dict[str, str]:
         key, sep, value = chunk.partition("=")
         key, value = key.strip().upper(), value.strip().upper()
         if not sep or not value:
-            raise PlanError(f"phần «{chunk}» của RRULE không có dạng TÊN=GIÁ TRỊ")
+            raise PlanError(say("rrule_parse_rule_2", chunk=chunk))
         if key not in RULE_PARTS:
-            raise PlanError(f"RRULE có phần {key}, lịch phát thanh không dùng được")
+            raise PlanError(say("rrule_parse_rule_3", key=key))
         if key in parts:
-            raise PlanError(f"RRULE có {key} hai lần")
+            raise PlanError(say("rrule_parse_rule_4", key=key))
         parts[key] = value
     _check_frequency(parts)
     _check_limits(parts)
@@ -86,36 +87,40 @@ def _check_lists(parts: dict[str, str]) -> None:
             numbers(parts, key)
     for day in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else ():
         if not _BYDAY_RE.match(day):
-            raise PlanError(f"BYDAY={parts['BYDAY']}: «{day}» không phải thứ trong tuần (MO…SU)")
+            raise PlanError(say("rrule_check_lists", value=parts["BYDAY"], day=day))
     if parts.get("WKST", "MO") not in WEEKDAYS:
-        raise PlanError(f"WKST={parts['WKST']} không phải thứ trong tuần (MO…SU)")
+        raise PlanError(say("rrule_check_lists_2", value=parts["WKST"]))
 
 
 def _check_frequency(parts: dict[str, str]) -> None:
     freq = parts.get("FREQ")
     if not freq:
-        raise PlanError("RRULE thiếu FREQ (tần suất lặp)")
+        raise PlanError(say("rrule_check_frequency"))
     if freq in TOO_DENSE:
         raise PlanError(
-            f"FREQ={freq}: buổi phát không thể lặp theo từng {TOO_DENSE[freq]} "
-            f"(tối đa {MAX_SLOTS_PER_DAY} buổi một ngày)"
+            say(
+                "rrule_check_frequency_2",
+                freq=freq,
+                value=TOO_DENSE[freq],
+                max_slots_per_day=MAX_SLOTS_PER_DAY,
+            )
         )
     if freq not in FREQUENCIES:
-        raise PlanError(f"FREQ={freq} không hợp lệ: dùng DAILY, WEEKLY, MONTHLY, YEARLY…")
+        raise PlanError(say("rrule_check_frequency_3", freq=freq))
 
 
 def _check_limits(parts: dict[str, str]) -> None:
     freq = parts["FREQ"]
     interval = _integer(parts, "INTERVAL", 1)
     if interval < 1:
-        raise PlanError(f"INTERVAL={interval}: khoảng lặp phải từ 1 trở lên")
+        raise PlanError(say("rrule_check_limits", interval=interval))
     if interval > MAX_INTERVAL[freq]:
-        raise PlanError(f"INTERVAL={interval} quá lớn với FREQ={freq}")
+        raise PlanError(say("rrule_check_limits_2", interval=interval, freq=freq))
     if "COUNT" in parts:
         if "UNTIL" in parts:
-            raise PlanError("RRULE không được có cả COUNT và UNTIL")
+            raise PlanError(say("rrule_check_limits_3"))
         if _integer(parts, "COUNT", 1) < 1:
-            raise PlanError(f"COUNT={parts['COUNT']}: số buổi phải từ 1 trở lên")
+            raise PlanError(say("rrule_check_limits_4", value=parts["COUNT"]))
 
 
 def _integer(parts: dict[str, str], key: str, default: int) -> int:
@@ -124,7 +129,7 @@ def _integer(parts: dict[str, str], key: str, default: int) -> int:
     try:
         return int(parts[key])
     except ValueError:
-        raise PlanError(f"{key}={parts[key]} không phải số nguyên") from None
+        raise PlanError(say("rrule_integer", key=key, value=parts[key])) from None
 
 
 def numbers(parts: dict[str, str], key: str) -> list[int]:
@@ -137,9 +142,11 @@ def numbers(parts: dict[str, str], key: str) -> list[int]:
         try:
             value = int(item)
         except ValueError:
-            raise PlanError(f"{key}={parts[key]}: «{item}» không phải số") from None
+            raise PlanError(say("rrule_numbers", key=key, value=parts[key], item=item)) from None
         if not low <= value <= high or (value == 0 and not zero):
-            raise PlanError(f"{key}={parts[key]}: {value} nằm ngoài khoảng {low}…{high}")
+            raise PlanError(
+                say("rrule_numbers_2", key=key, value=parts[key], value2=value, low=low, high=high)
+            )
         values.append(value)
     return values
 
@@ -161,10 +168,10 @@ def _times(parts: dict[str, str], start: dt.datetime, with_hours: bool) -> list[
 
 def _duration_text(seconds: float) -> str:
     if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g} giờ"
+        return say("rrule_duration_text", value=seconds / 3600)
     if seconds >= 60:
-        return f"{seconds / 60:g} phút"
-    return f"{seconds:g} giây"
+        return say("rrule_duration_text_2", value=seconds / 60)
+    return say("rrule_duration_text_3", seconds=seconds)
 
 
 def density_problems(parts: dict[str, str], start: dt.datetime, slot_s: float) -> list[str]:
@@ -191,14 +198,16 @@ def density_problems(parts: dict[str, str], start: dt.datetime, slot_s: float) -
     problems = []
     if per_day > MAX_SLOTS_PER_DAY:
         problems.append(
-            f"quy tắc lặp cho tới {per_day} buổi một ngày, quá giới hạn "
-            f"{MAX_SLOTS_PER_DAY} buổi một ngày"
+            say("rrule_density_problems", per_day=per_day, max_slots_per_day=MAX_SLOTS_PER_DAY)
         )
     closest = min(gaps)
     if closest < slot_s:
         problems.append(
-            f"các buổi chỉ cách nhau {_duration_text(closest)}, ngắn hơn một buổi phát "
-            f"({_duration_text(slot_s)}): các buổi sẽ chồng lên nhau"
+            say(
+                "rrule_density_problems_2",
+                value=_duration_text(closest),
+                value2=_duration_text(slot_s),
+            )
         )
     return problems
 
@@ -213,14 +222,22 @@ def dates_problems(starts: Iterable[dt.datetime], slot_s: float) -> list[str]:
     busiest = max(per_day.items(), key=lambda kv: kv[1], default=None)
     if busiest and busiest[1] > MAX_SLOTS_PER_DAY:
         problems.append(
-            f"ngày {busiest[0].isoformat()} có {busiest[1]} buổi, quá giới hạn "
-            f"{MAX_SLOTS_PER_DAY} buổi một ngày"
+            say(
+                "rrule_dates_problems",
+                value=busiest[0].isoformat(),
+                value2=busiest[1],
+                max_slots_per_day=MAX_SLOTS_PER_DAY,
+            )
         )
     for a, b in pairwise(ordered):
         if (b - a).total_seconds() < slot_s:
             problems.append(
-                f"buổi {a:%Y-%m-%d %H:%M} và {b:%H:%M} cách nhau "
-                f"{_duration_text((b - a).total_seconds())}, ngắn hơn một buổi phát"
+                say(
+                    "rrule_dates_problems_2",
+                    a=a,
+                    b=b,
+                    value=_duration_text((b - a).total_seconds()),
+                )
             )
             break
     return problems
@@ -275,7 +292,9 @@ def never_matches(parts: dict[str, str], start: dt.datetime) -> bool:
 
 def year_problem(start: dt.datetime) -> str | None:
     if not FIRST_YEAR <= start.year <= LAST_YEAR:
-        return f"năm bắt đầu {start.year} nằm ngoài {FIRST_YEAR}…{LAST_YEAR}"
+        return say(
+            "rrule_year_problem", year=start.year, first_year=FIRST_YEAR, last_year=LAST_YEAR
+        )
     return None
 
 
