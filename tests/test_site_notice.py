@@ -28,7 +28,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         f'[site]\noffice = "{OFFICE}"\nbase_url = "https://thunghiem.gov.vn/thu-tuc/"\n',
         encoding="utf-8",
     )
-    outputs = {}
+    outputs: dict[str, Any] = {}
     for name, extra in (
         ("sheets", ["--no-list", *(f"--code={c}" for c in CHOSEN)]),
         ("both", [f"--code={c}" for c in CHOSEN]),
