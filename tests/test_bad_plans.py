@@ -217,7 +217,7 @@ class SlowFirstExpansion:
         self.calls = 0
         real = Scheduler.expand
 
-        def expand(scheduler, plans, durations, window, budget=None) -> Schedule:  # noqa: ANN001
+        def expand(scheduler, plans, durations, window, budget=None) -> Schedule:
             self.calls += 1
             if self.calls == 1:
                 self.started.set()
@@ -269,7 +269,7 @@ class StuckPlayer:
     def open(self) -> None:
         pass
 
-    def play(self, items, start_at, deadline, stop, on_event):  # noqa: ANN001, ANN201
+    def play(self, items, start_at, deadline, stop, on_event):
         from controller.audio.player import PlayResult
 
         self.playing.set()
@@ -368,7 +368,7 @@ def test_the_device_refuses_plans_it_cannot_expand_and_staff_see_it_refused(
         device.stop()
 
 
-def progress_of(hub: HubRun, version: int):  # noqa: ANN201 - commune.progress.DeviceProgress
+def progress_of(hub: HubRun, version: int):  # commune.progress.DeviceProgress
     from commune.progress import push_progress
 
     row = hub.device_row("pi-01")

@@ -150,7 +150,8 @@ def test_controller_waits_for_clock_sync_and_logs_it(
     assert record["reason"] == "clock not synchronised at slot time"
     assert record["relay_on"] is None
     assert not any(disk_audio.samples().ravel()) if disk_audio.path.exists() else True
-    assert PlayLog(data_dir).last()["id"] == record["id"]
+    last = PlayLog(data_dir).last()
+    assert last is not None and last["id"] == record["id"]
 
 
 def test_controller_started_late_airs_the_rest_of_the_slot(

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from install_helpers import (
+
+from tests.conftest import write_config
+from tests.install_helpers import (
     REPO,
     UNIT_DIR,
     Broker,
@@ -36,8 +38,6 @@ from install_helpers import (
     timespan,
     verify_units,
 )
-
-from tests.conftest import write_config
 from tests.sync_helpers import wait_until
 
 pytestmark = pytest.mark.skipif(
@@ -421,16 +421,20 @@ def test_guard_killed_on_air_the_broadcast_ends_and_a_new_guard_takes_over(
 
 
 def test_kiosk_start_and_stop(pi_root: Path, tmp_path: Path) -> None:
-    data, run = tmp_path / "data", tmp_path / "run"
-    for folder in (data / "journal", data / "kivy", run):
+    data, run_dir = tmp_path / "data", tmp_path / "run"
+    for folder in (data / "journal", data / "kivy", run_dir):
         folder.mkdir(parents=True)
-    paths = {"/opt/village": pi_root / "opt/village", "/var/lib/village": data, "/run/village": run}
+    paths = {
+        "/opt/village": pi_root / "opt/village",
+        "/var/lib/village": data,
+        "/run/village": run_dir,
+    }
     config = tmp_path / "village.toml"
     config.write_text(
-        f'[paths]\ndata = "{data}"\ncontrol_socket = "{run}/control.sock"\n'
+        f'[paths]\ndata = "{data}"\ncontrol_socket = "{run_dir}/control.sock"\n'
         '[kiosk]\nfullscreen = false\nopening_hours = ""\n[schedule]\nholidays = []\n'
     )
-    (run / "state.json").write_text('{"relay": false}')
+    (run_dir / "state.json").write_text('{"relay": false}')
     unit = Unit.read(pi_root / UNIT_DIR / "village-kiosk.service")
     env = service_env(
         unit,
