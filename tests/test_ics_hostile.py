@@ -191,3 +191,22 @@ def test_too_many_dates_in_one_event_are_refused(data_dir: Path, tmp_path: Path)
     proc = run_limited("--data", str(data_dir), "import", "plan", str(path), cpu_s=20)
     assert proc.returncode == 2, proc.stderr
     assert "quá 2000 ngày RDATE, EXDATE" in proc.stderr
+
+
+def test_a_uid_with_an_invisible_character_is_refused_by_name(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """``loa@xa`` and ``loa@xa`` with a zero-width space look the same to staff but would be
+    two series, so two plans airing twice: the file is refused, the character named."""
+    path = tmp_path / "an.ics"
+    path.write_bytes(
+        calendar(
+            event("loa@xa", "Phát thanh", "FREQ=WEEKLY;COUNT=3"),
+            event("loa@\u200bxa", "Phát thanh", "FREQ=WEEKLY;COUNT=3"),
+        )
+    )
+    proc = run_limited("--data", str(data_dir), "import", "plan", str(path), cpu_s=20)
+    assert proc.returncode == 2, proc.stderr
+    assert "(UID loa@<U+200B>xa)" in proc.stderr, proc.stderr
+    assert "U+200B ZERO WIDTH SPACE" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (data_dir / "content.json").exists()

@@ -38,7 +38,8 @@ from village.errors import PlanError
 from village.ics_zones import ZoneResolver
 from village.messages import say
 from village.plan import MAKEUP_NEXT_FREE_DAY, MAKEUP_SKIP, Override, Plan, PlanInvalid, Priority
-from village.text import clean_line
+from village.text import clean_line, describe_char, first_invisible
+from village.text import shown as shown_hidden
 
 MAX_ICS_BYTES = 8 * 1024 * 1024
 MAX_EVENTS = 10_000
@@ -140,6 +141,13 @@ def parse_calendar(
     plans: list[Plan] = []
     problems: list[str] = []
     for uid, group in _series(events).items():
+        hidden = first_invisible(uid)
+        if hidden:  # two UIDs that look the same would be two series (two plans)
+            problems.append(
+                f"{_label(group[0], shown_hidden(uid))}: "
+                + say("ics_uid_invisible", char=describe_char(hidden))
+            )
+            continue
         try:
             plans.extend(reader.series(uid, group))
         except (PlanError, ValueError, TypeError, KeyError, OverflowError) as exc:

@@ -289,6 +289,10 @@ MESSAGES: dict[str, str] = {
     "ics_parse_calendar": "tệp lịch không có sự kiện nào (VEVENT)",
     "ics_parse_calendar_2": "… và {value} sự kiện lỗi khác",
     "ics_label": "sự kiện UID {uid}",
+    "ics_uid_invisible": (
+        "UID có ký tự không nhìn thấy ({char}), nên trông giống một UID khác mà không phải; "
+        "hãy xuất lại lịch từ ứng dụng lịch"
+    ),
     "ics_makeup": "cách bù buổi «{value}»: dùng next-free-day (bù vào ngày kế tiếp) hoặc skip",
     "ics_moment": "không phải ngày giờ: {value!r}",
     "ics_property_moment": "{name} «{prop}» không phải ngày giờ",
