@@ -19,6 +19,7 @@ from commune.desired import PROCEDURES_KEY, desired_state, devices_of
 from commune.errors import HubError
 from commune.hubdata import HubData
 from commune.repository import Version
+from village.text import clean_line
 from village.wire.commands import EVERY_DEVICE, Command
 from village.wire.manifest import procedures_document
 
@@ -192,6 +193,9 @@ def push_procedures(
     return result, report
 
 
+MAX_COMMAND_TITLE = 200  # what village.wire.commands accepts
+
+
 def queue_command(
     hub: HubData,
     action: str,
@@ -207,6 +211,9 @@ def queue_command(
     targets = resolve_targets(hub, devices)
     commune = hub.commune
     ttl = dt.timedelta(seconds=ttl_s)
+    # the title goes into the devices' play logs and the report: one clean line, no
+    # invisible characters, within what a device accepts
+    title = clean_line(title)[:MAX_COMMAND_TITLE]
     entries = hub.repository.entries()
     if segments:
         for device in devices_of(hub.repository, targets):

@@ -56,6 +56,21 @@ def test_passwords_are_argon2id_and_checked(db: Database) -> None:
         accounts.add("khong-vai-tro", "mat-khau-du-dai", frozenset())
 
 
+def test_names_staff_cannot_see_apart_are_refused_or_cleaned(db: Database) -> None:
+    """A login name with a trailing newline or a zero-width space would be a second account
+    that looks like the first; a display name pasted with them is shown clean."""
+    accounts = Accounts(db)
+    for name in ("can-bo\n", "can\u200b-bo", "cán-bộ"):
+        with pytest.raises(AccountError, match="không hợp lệ"):
+            accounts.add(name, "mat-khau-du-dai", frozenset({Role.VIEWER}))
+    user = accounts.add(
+        "can-bo", "mat-khau-du-dai", frozenset({Role.VIEWER}), "Nguyễn\u200b Văn\u202e\nAn "
+    )
+    assert user.display == "Nguyễn Văn An"
+    accounts.set_display("can-bo", "\u200b\u2060")  # nothing visible: the login name
+    assert accounts.require("can-bo").display == "can-bo"
+
+
 def test_the_audit_log_only_grows(db: Database) -> None:
     log = AuditLog(db, lambda: dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
     log.record("chu-tich", "10.0.0.5", "emergency", "*", "Bão số 3")

@@ -81,7 +81,11 @@ def test_emergency_interrupts_an_ordinary_broadcast(
         assert reply_for(hub, ordinary.id).ok
         device.wait_for("segment-start", timeout=15, segment="thuong")
         (emergency,) = queue_command(
-            hub.hub, "play-now", segments=["bao"], priority="emergency", title="Bão số 3"
+            hub.hub,
+            "play-now",
+            segments=["bao"],
+            priority="emergency",
+            title="Bão\u200b số 3\n",  # pasted: a zero-width space and a line break
         )
         assert reply_for(hub, emergency.id).ok
         device.wait_for("segment-end", timeout=20, segment="bao")
@@ -92,6 +96,7 @@ def test_emergency_interrupts_an_ordinary_broadcast(
     assert first["priority"] == "ordinary" and first["outcome"] == "partial"
     assert "interrupted by emergency" in first["reason"]
     assert second["priority"] == "emergency" and second["outcome"] == "aired"
+    # the log (and the report) hold the title staff see, not the characters they cannot
     assert second["title"] == "Bão số 3" and second["trigger"] == "hub"
     # the interrupted broadcast was still playing when the emergency came: cut short
     started = dt.datetime.fromisoformat(first["segments"][0]["start"])

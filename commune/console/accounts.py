@@ -21,8 +21,9 @@ from commune.console.catalogue import t
 from commune.console.database import Database
 from commune.console.errors import AccountError
 from commune.console.roles import Role
+from village.text import clean_line
 
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")  # whole name (fullmatch: no newline)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 MAX_DISPLAY = 80
@@ -49,7 +50,7 @@ _DUMMY = _hash("a password nobody has")
 
 
 def check_name(name: str) -> str:
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise AccountError(t("account_bad_name", name=name))
     return name
 
@@ -119,7 +120,7 @@ class Accounts:
         password = check_password(password, name)
         if not roles:
             raise AccountError(t("account_no_roles"))
-        display = " ".join(display.split())[:MAX_DISPLAY] or name
+        display = clean_line(display)[:MAX_DISPLAY] or name
         now = _now()
         with self.db.transaction() as db:
             if db.execute("SELECT 1 FROM console_users WHERE name = ?", (name,)).fetchone():
@@ -170,7 +171,7 @@ class Accounts:
 
     def set_display(self, name: str, display: str) -> None:
         self.require(name)
-        self._set(name, display=" ".join(display.split())[:MAX_DISPLAY] or name)
+        self._set(name, display=clean_line(display)[:MAX_DISPLAY] or name)
 
     def set_disabled(self, name: str, disabled: bool) -> None:
         self.require(name)

@@ -15,6 +15,7 @@ from commune.console.errors import ConsoleError
 from commune.console.sends import Send
 from commune.desired import desired_state, devices_of
 from commune.push import queue_command, resolve_targets
+from village.text import clean_line
 from village.wire.commands import EVERY_DEVICE
 from village.wire.status import Reply
 
@@ -68,8 +69,8 @@ def make_order(
     title: str,
     why: str,
 ) -> Order:
-    title = " ".join(title.split())[:MAX_TITLE]
-    why = " ".join(why.split())[:MAX_REASON]
+    title = clean_line(title)[:MAX_TITLE]
+    why = clean_line(why)[:MAX_REASON]
     if action == "stop":
         return Order("stop", "ordinary", tuple(devices), (), "", why)
     if not segments:
