@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test check system-packages venv lint typecheck imports format constraints bench clean
+.PHONY: demo test check system-packages venv lint typecheck imports format constraints bench clean screenshots
 
 demo: system-packages venv
 	$(BIN)/village demo $(if $(DISPLAY),,--headless)
@@ -47,6 +47,13 @@ format: venv
 constraints:
 	{ echo "# Versions of a tested install: make constraints (after make test passed)."; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v -i -E '^village(==| @)'; } > constraints.txt
+
+# The README's screenshots of the console and the public site, made again by their browser tests.
+screenshots: system-packages venv
+	VILLAGE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q \
+	  tests/test_console_pages.py tests/test_console_send.py tests/test_console_content.py \
+	  tests/test_console_media.py tests/test_console_schedule.py tests/test_site_browser.py \
+	  tests/test_site_notice.py tests/test_site_search.py
 
 bench: venv
 	$(BIN)/python -m bench

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +37,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 PASSWORD = "mat-khau-thu-nghiem"  # every test account's password (tests only)
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Where the browser tests write their screenshots (to be looked at): a temporary folder, so a
+# test run leaves the tree clean; `make screenshots` sets it to docs/screenshots for the README.
+SCREENSHOTS = Path(
+    os.environ.get("VILLAGE_SCREENSHOTS") or Path(tempfile.gettempdir()) / "village-screenshots"
+)
 
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
@@ -188,7 +194,7 @@ def signed_in(page: Any, hub: ConsoleHub, *roles: str, name: str = "") -> str:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """A screenshot for the README: docs/screenshots/console-NAME.png."""
+    """A screenshot of the console: SCREENSHOTS/console-NAME.png (see make screenshots)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"console-{name}.png"
     page.screenshot(path=str(target), full_page=True)
