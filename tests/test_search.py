@@ -399,3 +399,20 @@ def test_a_typo_in_a_three_letter_word_when_only_one_word_fits(engine: SearchEng
 def test_the_content_words_of_a_long_sentence_count(engine: SearchEngine) -> None:
     assert codes(engine, "em muon lam giay khai sinh cho dua con moi sinh")[0] == KHAI_SINH
     assert codes(engine, "cho toi hoi thu tuc dang ky ket hon o xa can giay to gi")[0] == KET_HON
+
+
+def test_equal_scores_at_the_cut_keep_the_shortest_names_then_the_lowest_codes() -> None:
+    """Thirty procedures answer a query equally well and ten are shown: which ten does not
+    depend on the order they were stored in, nor on the machine (the site's search in the
+    browser keeps the same ten)."""
+    record = json.loads(SAMPLE_PROCEDURES.read_text(encoding="utf-8"))[0]
+    numbers = list(range(1, 31))
+    order = numbers[17:] + numbers[:17][::-1]  # stored neither by code nor by its reverse
+    procedures = [
+        Procedure.from_dict({**record, "code": f"9.{n:06d}", "name": "Thủ tục giống nhau"})
+        for n in order
+    ]
+    engine = SearchEngine(procedures, Synonyms())
+    hits = engine.search("thu tuc giong nhau")
+    assert [hit.code for hit in hits] == [f"9.{n:06d}" for n in range(1, 11)]
+    assert len({hit.score for hit in hits}) == 1

@@ -115,6 +115,37 @@ def test_the_top_3_agree_with_the_python_engine(
     context.close()
 
 
+def test_equal_scores_keep_the_same_procedures_as_the_python_engine(
+    tmp_path: Path,
+    browser: Any,  # noqa: F811
+) -> None:
+    """Thirty procedures answer equally well, stored out of code order: the browser shows
+    the same ten, in the same order, as the kiosk."""
+    record = json.loads(SAMPLE_PROCEDURES.read_text(encoding="utf-8"))[0]
+    order = [*range(18, 31), *range(17, 0, -1)]
+    same = [{**record, "code": f"9.{n:06d}", "name": "Thủ tục giống nhau"} for n in order]
+    source = tmp_path / "giong-nhau.json"
+    source.write_text(json.dumps(same, ensure_ascii=False), encoding="utf-8")
+    store = ContentStore(tmp_path / "store")
+    import_procedures(store, source)
+    site = tmp_path / "site"
+    build(store, site, tmp_path / "cache")
+    engine = SearchEngine(
+        content(store).procedures.values(), Synonyms.load(shipped_synonyms_path())
+    )
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(search_page(site))
+    in_page = page.evaluate(
+        "q => villageSearch.load().then(() => villageSearch.search(q).map(h => h.code))",
+        "thu tuc giong nhau",
+    )
+    context.close()
+    expected = [f"9.{n:06d}" for n in range(1, 11)]
+    assert [hit.code for hit in engine.search("thu tuc giong nhau")] == expected
+    assert in_page == expected
+
+
 def results(page: Any) -> list[tuple[str, str]]:
     """(name, href) of each result link on the search page, in order."""
     links = page.locator("#ket-qua ul.procedures a")

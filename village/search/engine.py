@@ -265,10 +265,19 @@ class SearchEngine:
         if best <= 0:
             return []
         candidates = np.flatnonzero(score >= (best if top is None else top) * RELATIVE_CUT)
-        if len(candidates) > limit:
-            chosen = np.argpartition(-score[candidates], limit - 1)[:limit]
-            candidates = candidates[chosen]
         lengths = self.index.name_lengths
+        if len(candidates) > limit:
+            # the ``limit`` highest scores; among equal scores at the cut, the shorter name
+            # (then the code) as in the sort below, so every machine keeps the same ones
+            scores = score[candidates]
+            cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            above = candidates[scores > cut]
+            tied = sorted(
+                candidates[scores == cut].tolist(), key=lambda d: (lengths[d], self.codes[d])
+            )
+            candidates = np.concatenate(
+                [above, np.array(tied[: limit - len(above)], dtype=above.dtype)]
+            )
         ranked = sorted(
             candidates.tolist(),
             key=lambda d: (-round(float(score[d]), 4), lengths[d], self.codes[d]),
