@@ -13,7 +13,7 @@ from pathlib import Path
 from commune.push import push_segment
 from tests.browser import *  # noqa: F403 - the fixtures
 from tests.browser import PASSWORD, ConsoleHub, login, needs_browser_stack, screenshot, signed_in
-from tests.sync_helpers import AgentRun, device_mqtt, make_config
+from tests.sync_helpers import AgentRun, device_mqtt, make_config, wait_until
 
 pytestmark = needs_browser_stack
 
@@ -53,6 +53,11 @@ def test_devices_page_is_live_and_shows_what_needs_attention(
             console_hub.hub, make_tone("a.wav", seconds=0.5), "Tin", segment_id="tin"
         )
         agent.wait_version(pushed.version.version)
+        wait_until(  # the device's status saying so has reached the hub
+            lambda: console_hub.status("pi-01").get("content_version") == pushed.version.version,
+            20,
+            "pi-01's status with the new version at the hub",
+        )
         clock.advance(45 * 60)  # pi-02 has now been offline for 45 minutes
         signed_in(page, console_hub, "viewer")
         page.goto(console_hub.url("/thiet-bi"))
@@ -60,7 +65,9 @@ def test_devices_page_is_live_and_shows_what_needs_attention(
         row2 = page.locator("tr[data-device='pi-02']")
         assert "Trực tuyến" in row1.inner_text()
         assert str(pushed.version.version) in row1.inner_text()
-        assert row1.locator("[data-alert]").count() == 0
+        assert row1.locator("[data-alert]").count() == 0, row1.locator(
+            "[data-alert]"
+        ).all_inner_texts()
         alerts = row2.locator("[data-alert]").all_inner_texts()
         assert any("Ngoại tuyến từ" in a and "45 phút" in a for a in alerts), alerts
         assert any("Chưa nhận phiên bản" in a and "ngoại tuyến" in a for a in alerts), alerts
