@@ -28,6 +28,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -192,11 +193,22 @@ def fill_store(rig: ConsoleRig, devices: list[str], days: int) -> int:
 
 
 async def browse(
-    base: str, names: list[str], requests: int, paths: list[str], pace: float = 0.0
+    base: str,
+    names: list[str],
+    requests: int,
+    paths: list[str],
+    pace: float = 0.0,
+    lockstep: bool = False,
 ) -> dict[str, list[float]]:
     """Every staff member signs in (timed as "login"), then, once all are in, each requests
-    ``paths`` in turn ``requests`` times, pausing ``pace`` seconds after each request."""
+    ``paths`` in turn ``requests`` times, pausing about ``pace`` seconds after each request.
+
+    Paced, each member starts at a random moment of the first ``pace`` seconds and pauses
+    0.5-1.5 x ``pace`` (people do not click together); ``lockstep``: all start at once and
+    pause exactly ``pace``, so every step is a burst of one request per member (the worst
+    case)."""
     times: dict[str, list[float]] = {path: [] for path in ["login", *paths]}
+    chance = random.Random(7)
     clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in names]
 
     async def enter(client: httpx.AsyncClient, name: str) -> None:
@@ -204,7 +216,11 @@ async def browse(
         await sign_in(client, name)
         times["login"].append(time.perf_counter() - start)
 
+    def pause() -> float:
+        return pace if lockstep else pace * chance.uniform(0.5, 1.5)
+
     async def work(client: httpx.AsyncClient) -> None:
+        await asyncio.sleep(0.0 if lockstep else pace * chance.random())
         for _ in range(requests):
             for path in paths:
                 start = time.perf_counter()
@@ -212,7 +228,7 @@ async def browse(
                 times[path].append(time.perf_counter() - start)
                 if response.status_code != 200:
                     raise SystemExit(f"{path}: {response.status_code}")
-                await asyncio.sleep(pace)
+                await asyncio.sleep(pause())
 
     try:
         await asyncio.gather(*(enter(c, n) for c, n in zip(clients, names, strict=True)))
@@ -247,7 +263,7 @@ def bench_pages(args: argparse.Namespace) -> dict:
         paths = ["/thiet-bi", "/thiet-bi/bang", "/phat-thanh", "/lich", "/static/console.css"]
         names = [f"staff-{i:02d}" for i in range(args.staff)]
         started = time.perf_counter()
-        times = asyncio.run(browse(rig.base, names, args.requests, paths, args.pace))
+        times = asyncio.run(browse(rig.base, names, args.requests, paths, args.pace, args.lockstep))
         wall = time.perf_counter() - started
         done.set()
         hwm = rss_mb(hub.pid, "VmHWM")
@@ -265,6 +281,7 @@ def bench_pages(args: argparse.Namespace) -> dict:
         "staff": args.staff,
         "requests_per_page_per_staff": args.requests,
         "pause_between_requests_s": args.pace,
+        "lockstep": args.lockstep,
         "wall_s": round(wall, 1),
         "requests_per_s": round(sum(len(v) for v in times.values()) / wall, 1),
         "pages": pages,
@@ -498,6 +515,11 @@ def main() -> None:
     pages.add_argument("--requests", type=int, default=40)
     pages.add_argument(
         "--pace", type=float, default=0.0, help="each staff member's pause between requests (s)"
+    )
+    pages.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="paced: every member starts at once and pauses exactly --pace (bursts)",
     )
     emergency = sub.add_parser("emergency")
     emergency.add_argument("--rounds", type=int, default=10)

@@ -144,3 +144,70 @@ def test_sealed_values_cannot_be_altered_reused_elsewhere_or_kept() -> None:
     assert unseal("j" * 20, "emergency", token, now=50.0) is None  # another session
     body, mac = token.split(".")
     assert unseal("k" * 20, "emergency", body[:-2] + "AA." + mac, now=50.0) is None
+
+
+def test_a_shared_snapshot_being_rebuilt_serves_the_previous_one_meanwhile() -> None:
+    """Staff whose pages reload together wait for one build, not for each other's: while
+    one request builds the new bucket's table the others get the last one, and a result
+    older than that (or a failed build) is never served."""
+    import threading
+
+    from commune.console.snapshots import Snapshots
+
+    shared: Snapshots[str] = Snapshots()
+    assert shared.get("devices", 10, lambda: "bucket 10") == "bucket 10"
+    assert shared.get("devices", 10, lambda: "built again") == "bucket 10"
+    building, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        building.set()
+        release.wait(10)
+        return "bucket 11"
+
+    first: list[str] = []
+    builder = threading.Thread(target=lambda: first.append(shared.get("devices", 11, slow)))
+    builder.start()
+    assert building.wait(10)
+    assert shared.get("devices", 11, lambda: "a second build") == "bucket 10"  # at once
+    waiter: list[str] = []
+    later = threading.Thread(target=lambda: waiter.append(shared.get("devices", 12, str)))
+    later.start()  # two buckets on: it waits (here for the lock, then builds its own)
+    later.join(0.3)
+    assert waiter == []
+    release.set()
+    builder.join(10)
+    later.join(10)
+    assert first == ["bucket 11"] and waiter == [""]
+
+    def broken() -> str:
+        raise OSError("disk")
+
+    with pytest.raises(OSError):
+        shared.get("devices", 13, broken)
+    assert shared.get("devices", 13, lambda: "bucket 13") == "bucket 13"
+
+
+def test_a_live_table_is_rebuilt_in_the_background_and_never_served_twice_stale() -> None:
+    """The Devices table a page polls: the first request of a new bucket gets the last
+    table at once while a thread builds the new one, which the next request gets."""
+    import threading
+
+    from commune.console.snapshots import Snapshots
+
+    shared: Snapshots[str] = Snapshots()
+    shared.get("table", 5, lambda: "bucket 5", background=True)  # none yet: built here
+    built = threading.Event()
+
+    def build() -> str:
+        built.set()
+        return "bucket 6"
+
+    assert shared.get("table", 6, build, background=True) == "bucket 5"
+    assert built.wait(10)
+    for _ in range(100):
+        if shared.get("table", 6, lambda: "again", background=True) == "bucket 6":
+            break
+        threading.Event().wait(0.01)
+    assert shared.get("table", 6, lambda: "again", background=True) == "bucket 6"
+    # a table two buckets old is never served: the request waits for the new one
+    assert shared.get("table", 8, lambda: "bucket 8", background=True) == "bucket 8"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -15,18 +16,21 @@ from commune.console.snapshots import Snapshots, bucket
 from commune.console.web import Visit, page
 
 SHARED_S = 15.0
-# (how many match, the rows shown): the page's part only, so a cached entry stays small
-_pages: Snapshots[tuple[int, list[as_run.Row]]] = Snapshots(max_entries=8)
+# the rendered table (how many match, the rows shown), shared for a few seconds by everyone
+# asking the same: rendered once, not once per visitor
+_tables: Snapshots[str] = Snapshots(max_entries=8)
 
 
-def _shown(console: Console, filters: as_run.Filters) -> tuple[int, list[as_run.Row]]:
-    """The page's rows, shared for a few seconds by everyone asking the same."""
-
-    def build() -> tuple[int, list[as_run.Row]]:
+def _table(console: Console, filters: as_run.Filters) -> str:
+    def build() -> str:
         records = as_run.select(console.hub.repository, filters, console.zone)
-        return len(records), as_run.rows(records[: as_run.SHOWN], console.zone)
+        rows = as_run.rows(records[: as_run.SHOWN], console.zone)
+        template = console.templates.get_template("broadcasts_table.html")
+        return template.render(total=len(records), rows=rows)
 
-    return _pages.get((id(console), filters, bucket(console.now(), SHARED_S)), build)
+    return _tables.get(
+        (id(console), filters), bucket(console.now(), SHARED_S), build, background=True
+    )
 
 
 def _filters(visit: Visit) -> as_run.Filters:
@@ -40,7 +44,6 @@ def _filters(visit: Visit) -> as_run.Filters:
 def broadcasts(visit: Visit) -> Response:
     console = visit.console
     filters = _filters(visit)
-    total, shown = _shown(console, filters)
     query = urlencode(
         {
             "thiet-bi": filters.device,
@@ -54,8 +57,7 @@ def broadcasts(visit: Visit) -> Response:
         filters=filters,
         devices=console.hub.repository.device_ids(),
         outcomes=as_run.OUTCOMES,
-        total=total,
-        rows=shown,
+        table=Markup(_table(console, filters)),
         csv_url=f"/phat-thanh.csv?{query}",
     )
 

@@ -42,7 +42,7 @@ def table_html(console: Console) -> str:
         template = console.templates.get_template("devices_table.html")
         return template.render(board=board(console), refresh_s=REFRESH_S)
 
-    return _tables.get((id(console), bucket(console.now(), SHARED_S)), build)
+    return _tables.get(id(console), bucket(console.now(), SHARED_S), build, background=True)
 
 
 @page("devices.view")
