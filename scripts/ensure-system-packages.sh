@@ -2,7 +2,7 @@
 # Make sure the Debian packages village needs are present.
 # As root, installs the missing ones with apt-get; otherwise prints the command to run.
 set -eu
-PACKAGES="python3-venv mosquitto mosquitto-clients xvfb xauth ffmpeg fonts-noto-core espeak-ng sox poppler-utils libreoffice-writer-nogui fonts-liberation2 chromium chromium-driver"
+PACKAGES="python3-venv mosquitto mosquitto-clients xvfb xauth ffmpeg fonts-noto-core espeak-ng sox poppler-utils libreoffice-writer-nogui fonts-liberation2 chromium chromium-driver shellcheck"
 [ "$#" -gt 0 ] && PACKAGES="$*"
 missing=""
 for pkg in $PACKAGES; do
