@@ -97,28 +97,44 @@ def cmd_relay(args: argparse.Namespace, config: Config) -> int:
 
 
 def relay_off(config: Config, direct: bool = False) -> int:
-    """Ask the controller (it also stops the broadcast), then the relay guard (the pin's
-    owner), then drive the pin directly (only possible while neither holds it)."""
+    """Ask the relay guard (the pin's owner: off at once, whatever the controller is doing),
+    then the controller (it also stops the broadcast), then drive the pin directly (only
+    possible while neither holds it)."""
     from controller.control import send_command
     from controller.errors import ControlError, RelayError
-    from controller.gpio.relay import force_off, guard_off
-    from controller.gpio.relay_guard import ensure_pin_factory, guard_socket
+    from controller.gpio.relay import guard_off
+    from controller.gpio.relay_guard import guard_socket
 
-    if not direct:
-        try:
-            answer = send_command(config.control_socket, "relay-off", timeout=5)
-            if answer.get("confirmed", True):
-                print(say("relay_off_daemon"))
-                return EXIT_OK
-        except ControlError:
-            pass
-        try:
-            guard_off(guard_socket(config))
-            print(say("relay_off_guard"))
+    if direct:
+        return _drive_pin_off(config)
+    try:
+        guard_off(guard_socket(config))
+    except RelayError:
+        guarded = False
+    else:
+        guarded = True
+        print(say("relay_off_guard"))
+    # The controller is told too, so it ends the broadcast; a frozen one does not answer
+    # (the guard has already switched off): then its runtime state is corrected here.
+    try:
+        answer = send_command(config.control_socket, "relay-off", timeout=CONTROLLER_OFF_TIMEOUT_S)
+    except ControlError:
+        answered = False
+    else:
+        answered = bool(answer.get("confirmed", True))
+    if answered and not guarded:
+        print(say("relay_off_daemon"))
+    if answered or guarded:
+        if not answered:
             _note_relay_off(config)
-            return EXIT_OK
-        except RelayError:
-            pass
+        return EXIT_OK
+    return _drive_pin_off(config)
+
+
+def _drive_pin_off(config: Config) -> int:
+    from controller.gpio.relay import force_off
+    from controller.gpio.relay_guard import ensure_pin_factory
+
     force_off(config.relay.pin, config.relay.active_high, ensure_pin_factory())
     print(say("relay_off_done", pin=config.relay.pin))
     _note_relay_off(config)
@@ -143,6 +159,7 @@ def _note_relay_off(config: Config) -> None:
         atomic_write_bytes(path, json.dumps(state, ensure_ascii=False).encode(), durable=False)
 
 
+CONTROLLER_OFF_TIMEOUT_S = 5.0  # a controller on air answers within a fade
 COMMAND_ORDER = 10  # place of these commands in 'village --help' (village.cli)
 
 
