@@ -122,11 +122,12 @@ def relay_off(config: Config, direct: bool = False) -> int:
         answered = False
     else:
         answered = bool(answer.get("confirmed", True))
-    if answered and not guarded:
-        print(say("relay_off_daemon"))
-    if answered or guarded:
-        if not answered:
-            _note_relay_off(config)
+    if answered:
+        if not guarded:
+            print(say("relay_off_daemon"))
+        return EXIT_OK
+    if guarded:
+        _note_relay_off(config)
         return EXIT_OK
     return _drive_pin_off(config)
 
